@@ -1,0 +1,39 @@
+"""Input specs that cross module borders (forms, API, demo loader, exchange) for incoming documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class UploadedContent:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class IncomingInput:
+    """ND30 Phụ lục VI incoming fields, named as in edXML."""
+
+    document_type_id: int
+    code_number: str
+    code_notation: str
+    issued_date: dt.date
+    organ_name: str
+    subject: str
+    organ_id: str = ""
+    issuer_id: int | None = None
+    signer_position: str = ""
+    signer_full_name: str = ""
+    priority: int = 0
+    confidentiality: int = 0
+    to_places: str = ""
+    description: str = ""
+    language: str = "Tiếng Việt"
+    page_amount: int | None = None
+    requested_due_date: dt.date | None = None
+    document_id: str = ""
+    note: str = ""
+    main_file: UploadedContent | None = None
+    attachments: tuple[UploadedContent, ...] = field(default_factory=tuple)

@@ -1,0 +1,9 @@
+from django.urls import path
+from django.views.generic import TemplateView
+
+app_name = "web"
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="web/home.html"), name="home"),
+    path("van-ban-den/<int:pk>/", TemplateView.as_view(template_name="web/home.html"), name="incoming_detail"),
+    path("dang-nhap/", TemplateView.as_view(template_name="web/home.html"), name="login"),
+]
