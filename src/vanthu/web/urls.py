@@ -9,4 +9,5 @@ urlpatterns = [
     # Owned by other modules; keep these includes.
     path("so-van-ban/", include("vanthu.web.registers_urls")),
     path("thong-bao/", include("vanthu.notifications.urls")),
+    path("quan-tri/", include("vanthu.organizations.urls")),
 ]

@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "organizations"
+urlpatterns: list[URLPattern] = []
