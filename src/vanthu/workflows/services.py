@@ -171,7 +171,7 @@ def incoming_close_for_information(*, actor: Actor, document_id: int, instructio
 def _assignment_for_actor(actor: Actor, assignment_id: int) -> Assignment:
     """The assignment if the actor is its handler: the person, or the leader of the unit."""
     assignment = (
-        Assignment.objects.select_for_update().select_related("incoming", "unit", "user", "parent")
+        Assignment.objects.select_for_update(of=("self",)).select_related("incoming", "unit", "user", "parent")
         .filter(pk=assignment_id).first()
     )
     if assignment is None or assignment.incoming.agency_id != actor.agency_id:

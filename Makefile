@@ -1,0 +1,56 @@
+# Vanthu — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo demo-reset test test-fast lint install vendor messages system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,redis]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+vendor: $(STAMP)
+	$(BIN)/python scripts/fetch_vendor.py
+
+messages: $(STAMP)
+	cd src/vanthu && ../../$(BIN)/python -m django compilemessages -l en --settings=vanthu.config.settings_test >/dev/null
+
+## make demo: set up everything, load "Tỉnh Demo" (kept across runs), serve on http://$(HOST):$(PORT) with a worker.
+demo: system-deps $(STAMP) vendor messages
+	$(BIN)/vanthu migrate --noinput
+	$(BIN)/vanthu demo-load
+	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
+	@$(BIN)/vanthu worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/vanthu serve --host $(HOST) --port $(PORT)
+
+## make demo-reset: wipe the demo database and files, then make demo.
+demo-reset:
+	rm -rf var/vanthu.sqlite3 var/vanthu.sqlite3-wal var/vanthu.sqlite3-shm var/media
+	$(MAKE) demo
+
+## make test: install what the suite needs and run all of it (SQLite unless DATABASE_URL is set).
+test: $(STAMP) vendor messages
+	bash scripts/system-deps.sh --test
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q --create-db
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts || true
+	DJANGO_SETTINGS_MODULE=vanthu.config.settings_test $(BIN)/mypy src
+
+bench: $(STAMP)
+	$(BIN)/python bench/incoming_list_search.py --db sqlite --docs 100000
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache
