@@ -52,7 +52,8 @@ def _actor(user: User) -> Actor:
 def make_agency_kit(code_suffix: int | None = None) -> AgencyKit:
     n = code_suffix if code_suffix is not None else next(_seq)
     agency = agency_create(
-        actor=None, name=f"Sở Thử nghiệm {n}", abbreviation=f"STN{n}", organ_id=f"000.00.{n % 100:02d}.H{n % 90 + 10:02d}",
+        actor=None, name=f"Sở Thử nghiệm {n}", abbreviation=f"STN{n}",
+        organ_id=f"000.00.{n % 100:02d}.H{n % 90 + 10:02d}",
         level_code="DEPARTMENT",
     )
     office = unit_create(actor=None, agency=agency, name="Văn phòng", abbreviation="VP")

@@ -77,5 +77,6 @@ def test_fifty_concurrent_registrations_get_fifty_consecutive_numbers() -> None:
     for t in threads:
         t.join(timeout=120)
     assert errors == []
-    numbers = sorted(IncomingDocument.objects.filter(pk__in=[d.pk for d in docs]).values_list("arrival_number", flat=True))
+    rows = IncomingDocument.objects.filter(pk__in=[d.pk for d in docs])
+    numbers = sorted(rows.values_list("arrival_number", flat=True))
     assert numbers == list(range(1, 51))

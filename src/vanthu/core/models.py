@@ -41,6 +41,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.count} @ {self.last_hash[:12]}"
+
 
 class Blob(models.Model):
     """Immutable, content-addressed file content (SHA-256). A new version is a new blob, never an overwrite."""

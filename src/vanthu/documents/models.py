@@ -63,6 +63,9 @@ class RegisterCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["register", "year"], name="counter_register_year")]
 
+    def __str__(self) -> str:
+        return f"{self.register_id}/{self.year}: {self.last_number}"
+
 
 class IncomingDocument(models.Model):
     """Văn bản đến. Field names follow ND30 Phụ lục VI / edXML (STANDARDS.md)."""
@@ -185,4 +188,7 @@ class DocumentShare(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incoming", "user"], name="share_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.incoming_id} → {self.user_id}"
 

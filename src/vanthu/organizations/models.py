@@ -89,6 +89,9 @@ class AgencyCodeHistory(models.Model):
     class Meta:
         ordering = ["agency", "valid_from"]
 
+    def __str__(self) -> str:
+        return f"{self.organ_id} ({self.valid_from:%d/%m/%Y})"
+
 
 class Unit(models.Model):
     """Phòng, ban: a unit inside one agency."""

@@ -22,6 +22,9 @@ class Direction(models.Model):
     class Meta:
         ordering = ["incoming", "-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.incoming_id}: {self.instruction[:60]}"
+
 
 class Assignment(models.Model):
     """Giao xử lý: a handler (unit or person) with a role on a document.
@@ -81,3 +84,6 @@ class ProcessingNote(models.Model):
 
     class Meta:
         ordering = ["incoming", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"

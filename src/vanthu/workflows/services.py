@@ -66,7 +66,7 @@ def _check_handler(document: IncomingDocument, handler: Handler) -> tuple[Unit |
             raise ApplicationError("handler_invalid", _("Đơn vị xử lý không thuộc cơ quan."))
         return unit, None
     membership = (
-        Membership.objects.filter(user_id=handler.user_id, agency=document.agency, is_active=True)
+        Membership.objects.filter(user_id=handler.user_id or 0, agency=document.agency, is_active=True)
         .select_related("user").first()
     )
     if membership is None:
@@ -238,17 +238,20 @@ def assignment_delegate(
             instruction=instruction.strip() or assignment.instruction, assigned_by=actor.user,
         ))
     _mark_started(document, assignment, actor)
+    sub_due = due_date or assignment.due_date
     audit_record(
         actor=actor.user, event_type="incoming.delegated", target=document, agency=document.agency,
         data={"assignment": assignment.pk, "users": [str(members[u]) for u in user_ids],
-              "due_date": (due_date or assignment.due_date).isoformat() if (due_date or assignment.due_date) else None},
+              "due_date": sub_due.isoformat() if sub_due else None},
     )
     _notify_assigned(document, children)
     return children
 
 
 @transaction.atomic
-def processing_note_add(*, actor: Actor, assignment_id: int, text: str, kind: str = NoteKind.PROGRESS) -> ProcessingNote:
+def processing_note_add(
+    *, actor: Actor, assignment_id: int, text: str, kind: str = NoteKind.PROGRESS
+) -> ProcessingNote:
     """Record progress or an opinion; co-operating handlers send their input to the lead this way."""
     if not text.strip():
         raise ApplicationError("text_required", _("Chưa nhập nội dung."))
@@ -292,7 +295,7 @@ def assignment_complete(
               "result": result_note.strip(), "reply_reference": reply_reference.strip()},
     )
     top = assignment
-    if assignment.parent is not None:
+    if assignment.parent_id is not None:
         parent = Assignment.objects.select_for_update().get(pk=assignment.parent_id)
         if not parent.children.filter(state__in=OPEN_ASSIGNMENT_STATES).exists():
             _finish(parent, result_note.strip())
