@@ -8,7 +8,7 @@ import tempfile
 os.environ.setdefault("VANTHU_VAR_DIR", tempfile.mkdtemp(prefix="vanthu-test-"))
 os.environ.setdefault("VANTHU_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
-from vanthu.config.settings import *  # noqa: E402,F403
+from vanthu.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -48,9 +48,7 @@ def incoming_find_duplicates(
         candidates = candidates.exclude(pk=exclude_id)
     found = []
     for doc in candidates.order_by("id")[:50]:
-        if document_id and doc.document_id == document_id:
-            found.append(doc)
-        elif (
+        if (document_id and doc.document_id == document_id) or (
             normalize_number(doc.code_number) == number
             and normalize_notation(doc.code_notation) == notation
             and " ".join(doc.organ_name.lower().split()) == organ
