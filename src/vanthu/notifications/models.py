@@ -21,11 +21,21 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Channel choices are snapshotted when the row is created, so a later change of preferences never
+    # resurrects a hidden row nor e-mails an old one.
+    show_in_app = models.BooleanField(default=True)
+    wants_email = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "dedup_key"], name="notification_dedup")]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["user", "show_in_app", "-created_at"], name="notification_user_feed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class NotificationPreference(models.Model):
@@ -38,3 +48,6 @@ class NotificationPreference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}"

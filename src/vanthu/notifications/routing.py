@@ -1,1 +1,7 @@
-websocket_urlpatterns: list[object] = []
+from django.urls import path
+
+from vanthu.notifications.consumers import NotificationConsumer
+
+websocket_urlpatterns = [
+    path("ws/thong-bao/", NotificationConsumer.as_asgi()),
+]
