@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, FloatField, Func, Lookup, QuerySet
-from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+from django.db.models.sql.compiler import SQLCompiler
 
 from vanthu.documents.models import IncomingDocument
 from vanthu.search.models import FtsField
 from vanthu.search.normalize import SearchTerms
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType
 
 # bm25 weight of the metadata column against the file-text column: a hit in the trích yếu or số, ký hiệu
 # matters more than the same word somewhere in a 40-page attachment.
