@@ -22,6 +22,7 @@ from vanthu.notifications.services import notification_emit
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, User
+from vanthu.search.index import search_index_incoming
 
 
 def _check_input(data: IncomingInput) -> list[CheckedFile]:
@@ -146,6 +147,7 @@ def incoming_create(
               "channel": document.channel, "files": [c.filename for c in checked],
               "duplicate_of": document.duplicate_of_id},
     )
+    search_index_incoming(document_id=document.pk)
     return document
 
 
@@ -173,6 +175,7 @@ def incoming_receive_electronic(
         actor=received_by, event_type="incoming.arrived", target=document, agency=agency,
         data={"to": document.state, "status_code": "01", "files": [c.filename for c in checked]},
     )
+    search_index_incoming(document_id=document.pk)
     return document
 
 
@@ -197,6 +200,7 @@ def incoming_register(*, actor: Actor, document_id: int, register_id: int | None
             "duplicate_of": duplicates[0] if duplicates else None,
         },
     )
+    search_index_incoming(document_id=document.pk)
     return document
 
 
@@ -277,6 +281,7 @@ def incoming_update(*, actor: Actor, document_id: int, data: IncomingInput) -> I
             actor=actor.user, event_type="incoming.updated", target=document, agency=document.agency,
             data={"changes": changes},
         )
+        search_index_incoming(document_id=document.pk)
     return document
 
 
