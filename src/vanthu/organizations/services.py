@@ -158,3 +158,157 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     audit_record(actor=actor.user, event_type="membership.deactivated", target=membership,
                  agency=membership.agency, data={"user": membership.user.username})
     return membership
+
+
+# Agency-administration screens (quản trị cơ quan). Each service re-checks the actor's right on the agency so that a
+# view which forgot to filter by agency still cannot reach another agency's rows.
+
+
+def _require_not_privileged(actor: Actor, user: User) -> None:
+    """An agency admin must not be able to take over a deployment administrator's account."""
+    if actor.is_sysadmin:
+        return
+    if user.is_superuser or Membership.objects.filter(user=user, roles__code="SYSADMIN").exists():
+        raise PermissionDeniedError("forbidden", _("Không được thay đổi tài khoản quản trị hệ thống."))
+
+
+def _full_clean(instance: Unit | Position | Register) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+
+
+@transaction.atomic
+def unit_update(*, actor: Actor, unit: Unit, name: str, abbreviation: str) -> Unit:
+    _require_agency_admin(actor, unit.agency)
+    old = {"name": unit.name, "abbreviation": unit.abbreviation}
+    unit.name, unit.abbreviation = name.strip(), abbreviation.strip().upper()
+    _full_clean(unit)
+    unit.save(update_fields=["name", "abbreviation"])
+    audit_record(actor=actor.user, event_type="unit.updated", target=unit, agency=unit.agency,
+                 data={"old": old, "new": {"name": unit.name, "abbreviation": unit.abbreviation}})
+    return unit
+
+
+@transaction.atomic
+def unit_deactivate(*, actor: Actor, unit: Unit) -> Unit:
+    """A unit that still has active members stays open: their documents would lose their handler."""
+    _require_agency_admin(actor, unit.agency)
+    if unit.memberships.filter(is_active=True).exists():
+        raise ApplicationError("unit_has_members",
+                               _("Đơn vị còn người dùng đang hoạt động; hãy chuyển hoặc ngừng họ trước."))
+    unit.is_active = False
+    unit.save(update_fields=["is_active"])
+    audit_record(actor=actor.user, event_type="unit.deactivated", target=unit, agency=unit.agency,
+                 data={"name": unit.name})
+    return unit
+
+
+@transaction.atomic
+def position_update(*, actor: Actor, position: Position, name: str, is_head: bool, is_deputy: bool) -> Position:
+    _require_agency_admin(actor, position.agency)
+    old = {"name": position.name, "is_head": position.is_head, "is_deputy": position.is_deputy}
+    position.name, position.is_head, position.is_deputy = name.strip(), is_head, is_deputy
+    _full_clean(position)
+    position.save(update_fields=["name", "is_head", "is_deputy"])
+    audit_record(actor=actor.user, event_type="position.updated", target=position, agency=position.agency,
+                 data={"old": old, "new": {"name": position.name, "is_head": is_head, "is_deputy": is_deputy}})
+    return position
+
+
+@transaction.atomic
+def member_create(
+    *, actor: Actor, agency: Agency, username: str, full_name: str, password: str, roles: Iterable[str],
+    email: str = "", unit: Unit | None = None, position: Position | None = None, can_handle_secret: bool = False,
+) -> Membership:
+    """A new official of the agency: the user account and its membership, together or not at all."""
+    _require_agency_admin(actor, agency)
+    if position is not None and position.agency_id != agency.pk:
+        raise ApplicationError("invalid_position", _("Chức vụ không thuộc cơ quan."))
+    user = user_create(actor=actor, username=username, full_name=full_name, password=password, email=email,
+                       can_handle_secret=can_handle_secret)
+    return membership_create(actor=actor, user=user, agency=agency, roles=roles, unit=unit, position=position)
+
+
+@transaction.atomic
+def member_roles_update(*, actor: Actor, membership: Membership, roles: Iterable[str]) -> Membership:
+    _require_agency_admin(actor, membership.agency)
+    _require_not_privileged(actor, membership.user)
+    role_codes = set(roles)
+    if membership.pk == getattr(actor.membership, "pk", None) and "AGENCY_ADMIN" not in role_codes:
+        raise ApplicationError("self_lockout", _("Không thể tự bỏ quyền quản trị cơ quan của chính mình."))
+    return membership_set_roles(actor=actor, membership=membership, roles=role_codes)
+
+
+@transaction.atomic
+def member_deactivate(*, actor: Actor, membership: Membership) -> Membership:
+    _require_agency_admin(actor, membership.agency)
+    _require_not_privileged(actor, membership.user)
+    if membership.pk == getattr(actor.membership, "pk", None):
+        raise ApplicationError("self_lockout", _("Không thể tự ngừng tài khoản của chính mình."))
+    return membership_deactivate(actor=actor, membership=membership)
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Actor, membership: Membership, password: str) -> User:
+    """Set a new password for an official of the agency. The password itself never reaches the audit log."""
+    from django.contrib.auth.password_validation import validate_password
+
+    _require_agency_admin(actor, membership.agency)
+    user = membership.user
+    _require_not_privileged(actor, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor.user, event_type="user.password_reset", target=user, agency=membership.agency,
+                 data={"username": user.username})
+    return user
+
+
+@transaction.atomic
+def register_create(*, actor: Actor, agency: Agency, kind: str, name: str) -> Register:
+    """An extra register of a kind. The first register of a kind becomes its default."""
+    _require_agency_admin(actor, agency)
+    if kind not in RegisterKind.values:
+        raise ApplicationError("invalid_kind", _("Loại sổ không hợp lệ."))
+    has_default = Register.objects.filter(agency=agency, kind=kind, is_default=True, is_active=True).exists()
+    register = Register(agency=agency, kind=kind, name=name.strip(), is_default=not has_default)
+    _full_clean(register)
+    register.save()
+    audit_record(actor=actor.user, event_type="register.created", target=register, agency=agency,
+                 data={"kind": kind, "name": register.name, "is_default": register.is_default})
+    return register
+
+
+@transaction.atomic
+def register_rename(*, actor: Actor, register: Register, name: str) -> Register:
+    _require_agency_admin(actor, register.agency)
+    old = register.name
+    register.name = name.strip()
+    _full_clean(register)
+    register.save(update_fields=["name"])
+    audit_record(actor=actor.user, event_type="register.renamed", target=register, agency=register.agency,
+                 data={"old": old, "new": register.name})
+    return register
+
+
+@transaction.atomic
+def register_set_default(*, actor: Actor, register: Register) -> Register:
+    """One default register per kind and agency. Locks the registers of that kind in id order first."""
+    _require_agency_admin(actor, register.agency)
+    if not register.is_active:
+        raise ApplicationError("register_inactive", _("Sổ đã ngừng sử dụng, không thể đặt làm mặc định."))
+    siblings = list(
+        Register.objects.select_for_update().filter(agency_id=register.agency_id, kind=register.kind).order_by("id")
+    )
+    old_default = [r.pk for r in siblings if r.is_default and r.pk != register.pk]
+    Register.objects.filter(pk__in=old_default).update(is_default=False)
+    register.is_default = True
+    register.save(update_fields=["is_default"])
+    audit_record(actor=actor.user, event_type="register.default_set", target=register, agency=register.agency,
+                 data={"kind": register.kind, "previous": old_default})
+    return register

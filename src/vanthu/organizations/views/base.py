@@ -1,0 +1,138 @@
+"""Access rules shared by the administration screens, and the permission-checked reads they use.
+
+Every read is scoped to the acting membership's agency, so an id from another agency gives 404, never 403: an
+agency administrator learns nothing about other agencies (ARCHITECTURE rule 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.documents.models import Register
+from vanthu.organizations.actor import Actor
+from vanthu.organizations.models import Membership, Position, Role, Unit
+
+P = ParamSpec("P")
+AdminView = Callable[Concatenate[HttpRequest, Actor, P], HttpResponse]
+
+
+def current_actor(request: HttpRequest) -> Actor | None:
+    """``request.actor`` is a lazy proxy of ``Actor | None``; truthiness forces it."""
+    actor = getattr(request, "actor", None)
+    return actor if actor else None
+
+
+def _wrap(view: AdminView[P], allowed: Callable[[Actor], bool]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        actor = current_actor(request)
+        if actor is None or not allowed(actor):
+            raise PermissionDenied
+        try:
+            return view(request, actor, *args, **kwargs)
+        except NotFoundError as exc:
+            raise Http404(str(exc.message)) from exc
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+
+    update_wrapper(wrapper, view)
+    return wrapper
+
+
+def _is_agency_admin(actor: Actor) -> bool:
+    return actor.agency_id is not None and (actor.is_agency_admin or actor.is_sysadmin)
+
+
+def agency_admin_view(view: AdminView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Anonymous → login; no AGENCY_ADMIN role on the acting membership → 403; the view gets the actor."""
+    return _wrap(view, _is_agency_admin)
+
+
+def calendar_view(view: AdminView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """The work calendar: agency admins read it, system administrators (even without an agency) edit it."""
+    return _wrap(view, lambda actor: actor.is_sysadmin or _is_agency_admin(actor))
+
+
+def calendar_edit_view(view: AdminView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Holidays are deployment-wide: only a system administrator changes them."""
+    return _wrap(view, lambda actor: actor.is_sysadmin)
+
+
+def report_error(request: HttpRequest, exc: ApplicationError) -> None:
+    messages.error(request, str(exc.message))
+
+
+def admin_agency_id(actor: Actor) -> int:
+    """The agency the actor administers; the decorators guarantee there is one."""
+    if actor.agency_id is None:
+        raise NotFoundError("not_found", _("Bạn chưa thuộc cơ quan nào."))
+    return actor.agency_id
+
+
+def unit_list_for_admin(*, actor: Actor) -> QuerySet[Unit]:
+    return Unit.objects.filter(agency_id=admin_agency_id(actor)).select_related("parent").order_by("-is_active", "name")
+
+
+def unit_get_for_admin(*, actor: Actor, unit_id: int) -> Unit:
+    unit = Unit.objects.select_related("agency").filter(pk=unit_id, agency_id=admin_agency_id(actor)).first()
+    if unit is None:
+        raise NotFoundError("not_found", _("Không tìm thấy đơn vị."))
+    return unit
+
+
+def position_list_for_admin(*, actor: Actor) -> QuerySet[Position]:
+    return Position.objects.filter(agency_id=admin_agency_id(actor)).order_by("name")
+
+
+def position_get_for_admin(*, actor: Actor, position_id: int) -> Position:
+    position = (
+        Position.objects.select_related("agency").filter(pk=position_id, agency_id=admin_agency_id(actor)).first()
+    )
+    if position is None:
+        raise NotFoundError("not_found", _("Không tìm thấy chức vụ."))
+    return position
+
+
+def membership_list_for_admin(*, actor: Actor) -> QuerySet[Membership]:
+    """Every membership of the agency with what the list shows, in a fixed number of queries."""
+    return (
+        Membership.objects.filter(agency_id=admin_agency_id(actor))
+        .select_related("user", "unit", "position", "agency")
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("code")))
+        .order_by("-is_active", "user__full_name", "id")
+    )
+
+
+def membership_get_for_admin(*, actor: Actor, membership_id: int) -> Membership:
+    membership = membership_list_for_admin(actor=actor).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFoundError("not_found", _("Không tìm thấy người dùng."))
+    return membership
+
+
+def register_list_for_admin(*, actor: Actor) -> QuerySet[Register]:
+    return Register.objects.filter(agency_id=admin_agency_id(actor)).order_by("kind", "-is_default", "name")
+
+
+def register_get_for_admin(*, actor: Actor, register_id: int) -> Register:
+    register = (
+        Register.objects.select_related("agency").filter(pk=register_id, agency_id=admin_agency_id(actor)).first()
+    )
+    if register is None:
+        raise NotFoundError("not_found", _("Không tìm thấy sổ văn bản."))
+    return register
+
+
+def form_context(*, title: str, form: Any, back_url: str, submit_label: str | None = None) -> dict[str, Any]:
+    return {"title": title, "form": form, "back_url": back_url, "submit_label": submit_label or _("Lưu")}
