@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from vanthu.web import registers
 
 app_name = "registers"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", registers.register_view, name="register"),
+]
