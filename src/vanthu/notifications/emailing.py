@@ -52,7 +52,7 @@ def notification_email_message(notification: Notification) -> EmailMessage:
     user = notification.user
     with translation.override(settings.LANGUAGE_CODE):
         title = " ".join(notification.title.split())
-        link = _site_link(notification.url or reverse("notifications:list"))
+        link = _site_link(notification.url or reverse("web:notifications:list"))
         lines = [
             _("Kính gửi %(name)s,") % {"name": user.full_name or user.username},
             "",
@@ -66,7 +66,7 @@ def notification_email_message(notification: Notification) -> EmailMessage:
             "",
             "-- ",
             _("Thư tự động của hệ thống Vanthu. Đổi cách nhận thông báo tại %(link)s")
-            % {"link": _site_link(reverse("notifications:settings"))},
+            % {"link": _site_link(reverse("web:notifications:settings"))},
         ]
         subject = _("[Vanthu] %(title)s") % {"title": title}
     return EmailMessage(subject=subject[:250], body="\n".join(lines), to=[user.email])

@@ -46,7 +46,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return HttpResponseRedirect(target)
-    return HttpResponseRedirect(reverse("notifications:list"))
+    return HttpResponseRedirect(reverse("web:notifications:list"))
 
 
 @login_required
@@ -100,7 +100,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             for c in choices
         })
         messages.success(request, _("Đã lưu cách nhận thông báo."))
-        return redirect("notifications:settings")
+        return redirect("web:notifications:settings")
     return render(request, "notifications/settings.html", {
         "choices": choices, "has_email": bool(actor.user.email),
     })

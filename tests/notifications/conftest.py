@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+MINIMAL_BASE = (
+    "<!doctype html><html lang=\"vi\"><head><title>{% block title %}{% endblock %}</title></head><body>"
+    "{% include \"notifications/bell.html\" %}{% block content %}{% endblock %}</body></html>"
+)
+
+
+@pytest.fixture(autouse=True)
+def _base_layout(settings: Any, tmp_path: Path) -> None:
+    """The real ``web/base.html`` when it exists; a minimal stand-in while the layout is being written."""
+    try:
+        get_template("web/base.html")
+    except TemplateDoesNotExist:
+        (tmp_path / "web").mkdir()
+        (tmp_path / "web" / "base.html").write_text(MINIMAL_BASE)
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+
+
+@dataclass
+class Mailbox:
+    """What the local SMTP server accepted. ``reply`` is the server's answer to DATA."""
+
+    envelopes: list[Any] = field(default_factory=list)
+    reply: str = "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd hook)
+        if self.reply.startswith("250"):
+            self.envelopes.append(envelope)
+        return self.reply
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def dummy_tasks(settings: Any) -> Any:
+    """A task backend that records enqueued tasks (with their ``run_after``) instead of running them."""
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["default"]
+    backend.clear()
+    return backend
