@@ -1,0 +1,1 @@
+"""HTML forms: they parse and validate input, then hand typed values to services."""

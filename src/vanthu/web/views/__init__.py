@@ -1,0 +1,1 @@
+"""HTML views, one module per area. Thin: parse input, call a service or selector, render."""
