@@ -35,7 +35,7 @@ class Mailbox:
     envelopes: list[Any] = field(default_factory=list)
     reply: str = "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd hook)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # the name aiosmtpd calls
         if self.reply.startswith("250"):
             self.envelopes.append(envelope)
         return self.reply
@@ -70,8 +70,10 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
 def dummy_tasks(settings: Any) -> Any:
     """A task backend that records enqueued tasks (with their ``run_after``) instead of running them."""
     from django_tasks import task_backends
+    from django_tasks.backends.dummy import DummyBackend
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
     backend.clear()
     return backend
