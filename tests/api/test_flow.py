@@ -172,6 +172,8 @@ def test_free_text_query_finds_by_subject(call: Call, kit: AgencyKit) -> None:
     registered_document(kit, subject="Về việc tuyển dụng viên chức")
     found = call(kit.clerk, "get", "/api/v1/incoming?q=lụt bão").json()
     assert [d["id"] for d in found["items"]] == [wanted.pk]
+    without_diacritics = call(kit.clerk, "get", "/api/v1/incoming?q=lut bao").json()
+    assert [d["id"] for d in without_diacritics["items"]] == [wanted.pk]
 
 
 def test_counters_count_documents_waiting_for_the_clerk(call: Call, kit: AgencyKit) -> None:
