@@ -12,6 +12,7 @@ from tests.builders import AgencyKit
 from tests.notifications.conftest import Mailbox, free_port
 from tests.notifications.helpers import emit
 from vanthu.core.models import AuditEvent
+from vanthu.notifications.delivery import enqueue_missed_emails
 from vanthu.notifications.emailing import max_attempts
 from vanthu.notifications.models import Notification
 from vanthu.notifications.tasks import send_notification_email
@@ -104,6 +105,11 @@ def test_last_attempt_gives_up_and_is_audited(kit: AgencyKit, smtp_server: Mailb
     assert send_notification_email.call(row.pk, max_attempts()) == "failed"
     assert dummy_tasks.results == []
     assert AuditEvent.objects.filter(event_type="notification.email_failed", target_id=str(row.pk)).exists()
+    row.refresh_from_db()
+    assert row.email_failed_at is not None
+    smtp_server.reply = "250 OK"
+    assert send_notification_email.call(row.pk) == "skipped"
+    assert smtp_server.envelopes == []
 
 
 def test_email_muted_row_is_never_sent(kit: AgencyKit, smtp_server: Mailbox) -> None:
@@ -111,3 +117,17 @@ def test_email_muted_row_is_never_sent(kit: AgencyKit, smtp_server: Mailbox) -> 
     Notification.objects.filter(pk=row.pk).update(wants_email=False)
     assert send_notification_email.call(row.pk) == "skipped"
     assert smtp_server.envelopes == []
+
+
+def test_email_lost_between_commit_and_enqueue_is_requeued_later(kit: AgencyKit, dummy_tasks: Any) -> None:
+    [lost] = emit(kit.specialist.user, key="lost")
+    [sent] = emit(kit.specialist.user, key="sent")
+    [failed] = emit(kit.specialist.user, key="failed")
+    [recent] = emit(kit.specialist.user, key="recent")
+    two_hours_ago = timezone.now() - dt.timedelta(hours=2)
+    Notification.objects.exclude(pk=recent.pk).update(created_at=two_hours_ago)
+    Notification.objects.filter(pk=sent.pk).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk=failed.pk).update(email_failed_at=timezone.now())
+
+    assert enqueue_missed_emails() == 1
+    assert [r.args for r in dummy_tasks.results] == [[lost.pk]]

@@ -108,3 +108,22 @@ def test_emit_many_uses_the_same_queries_for_few_or_many_events(kit: AgencyKit) 
     with CaptureQueriesContext(connection) as many:
         assert len(notifications_emit_many(specs=specs("many", 20))) == 60
     assert len(many) == len(few)
+
+
+def test_a_direction_notifies_the_unit_leader_in_app_and_by_email(
+    kit: AgencyKit, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.builders import registered_document
+    from vanthu.documents.services import incoming_present
+    from vanthu.workflows.services import DirectionInput, Handler, direction_create
+
+    doc = registered_document(kit)
+    incoming_present(actor=kit.clerk, document_id=doc.pk, leader_id=kit.leader.user.pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        direction_create(actor=kit.leader, document_id=doc.pk, data=DirectionInput(
+            lead=Handler(unit_id=kit.finance.pk), instruction="Phòng KHTC chủ trì"))
+    [row] = notification_list_for_user(actor=kit.finance_head)
+    assert row.kind == NotificationKind.ASSIGNED and row.incoming_id == doc.pk
+    assert [m.to for m in mail.outbox] == [[kit.finance_head.user.email]]
+    assert doc.subject in mail.outbox[0].subject

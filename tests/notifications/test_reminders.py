@@ -146,4 +146,5 @@ def test_small_chunks_visit_every_assignment_once(kit: AgencyKit) -> None:
 def test_task_takes_today_as_iso_date(kit: AgencyKit) -> None:
     due = _due()
     _directed(kit, due)
-    assert deadline_scan.call(today=due.isoformat()) == {"assignments": 1, "deadline_near": 1, "overdue": 0}
+    assert deadline_scan.call(today=due.isoformat()) == {
+        "assignments": 1, "deadline_near": 1, "overdue": 0, "emails_requeued": 0}

@@ -79,7 +79,7 @@ def notification_email_send(*, notification_id: int, attempt: int = 1) -> EmailO
         Notification.objects.select_for_update(of=("self",)).select_related("user")
         .filter(pk=notification_id).first()
     )
-    if notification is None or notification.emailed_at is not None:
+    if notification is None or notification.emailed_at is not None or notification.email_failed_at is not None:
         return EmailOutcome.SKIPPED
     if not notification.wants_email or not notification.user.email or not notification.user.is_active:
         return EmailOutcome.SKIPPED
@@ -89,6 +89,8 @@ def notification_email_send(*, notification_id: int, attempt: int = 1) -> EmailO
         if attempt >= max_attempts():
             logger.error("E-mail of notification %s failed for good after %s attempts: %s",
                          notification_id, attempt, exc)
+            notification.email_failed_at = timezone.now()
+            notification.save(update_fields=["email_failed_at"])
             audit_record(
                 actor=None, event_type="notification.email_failed", target=notification,
                 data={"attempts": attempt, "error": str(exc)[:300]},

@@ -25,6 +25,7 @@ class Notification(models.Model):
     # resurrects a hidden row nor e-mails an old one.
     show_in_app = models.BooleanField(default=True)
     wants_email = models.BooleanField(default=True)
+    email_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
