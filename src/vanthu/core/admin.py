@@ -43,7 +43,12 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         # Audited here rather than in save_model so that many-to-many values (roles) are already saved.
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        changed = {name: _plain(form.cleaned_data.get(name)) for name in form.changed_data}
+        many_to_many = {field.name for field in obj._meta.many_to_many}
+        # The saved value, not the submitted one: Agency.clean normalises the code before it is stored.
+        changed = {
+            name: _plain(form.cleaned_data.get(name) if name in many_to_many else getattr(obj, name, None))
+            for name in form.changed_data
+        }
         audit_record(
             actor=request.user if request.user.is_authenticated else None,
             event_type=f"{obj._meta.model_name}.admin_{'changed' if change else 'created'}",
