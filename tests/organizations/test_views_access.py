@@ -9,10 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.builders import AgencyKit
+from tests.builders import AgencyKit, registered_document
 from tests.organizations.conftest import client_for
+from vanthu.core.errors import NotFoundError
 from vanthu.core.models import Holiday
 from vanthu.documents.models import Register
+from vanthu.documents.selectors import incoming_get_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,9 @@ def test_actions_refuse_get(kit: AgencyKit) -> None:
     assert _call(client, "unit_deactivate", _unit(kit), "get").status_code == 405
     kit.finance.refresh_from_db()
     assert kit.finance.is_active
+
+
+def test_agency_admin_role_gives_no_access_to_document_content(kit: AgencyKit) -> None:
+    document = registered_document(kit)
+    with pytest.raises(NotFoundError):
+        incoming_get_for_user(actor=kit.admin, document_id=document.pk)

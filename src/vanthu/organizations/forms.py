@@ -24,16 +24,13 @@ class BootstrapForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                css = ""
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:
                 css = "form-control"
-            if css:
-                widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("class", css)
 
 
 def role_choices(actor: Actor) -> list[tuple[str, str]]:
