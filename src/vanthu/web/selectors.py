@@ -168,9 +168,15 @@ def people_choices(*, actor: Actor, document: IncomingDocument) -> PeopleChoices
 
 def handler_choices(*, actor: Actor) -> list[Choice]:
     """People of the actor's agency, for the list's "người xử lý" filter."""
+    if actor.agency_id is None:
+        return []
     seen: dict[int, str] = {}
-    for m in _agency_memberships(actor):
-        seen.setdefault(m.user_id, str(m.user))
+    rows = (
+        Membership.objects.filter(agency_id=actor.agency_id, is_active=True, user__is_active=True)
+        .order_by("user__full_name", "id").values_list("user_id", "user__full_name", "user__username")
+    )
+    for user_id, full_name, username in rows:
+        seen.setdefault(user_id, full_name or username)
     return list(seen.items())
 
 

@@ -8,7 +8,6 @@ from django import forms, template
 from django.forms import BoundField
 
 from vanthu.documents.enums import IncomingState, Priority
-from vanthu.organizations.actor import memberships_for
 from vanthu.organizations.models import Membership, User
 from vanthu.workflows.enums import AssignmentState
 
@@ -36,7 +35,13 @@ def acting_memberships(context: dict[str, Any]) -> list[Membership]:
     """The memberships the signed-in user can switch between (empty for anonymous visitors)."""
     actor = context.get("actor")
     user = getattr(actor, "user", None) if actor else None
-    return memberships_for(user) if isinstance(user, User) else []
+    if not isinstance(user, User):
+        return []
+    # One query: the switcher shows agency and unit only, so the roles are not fetched.
+    return list(
+        Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+        .select_related("agency", "unit").order_by("id")
+    )
 
 
 @register.filter
