@@ -146,3 +146,9 @@ def test_action_body_is_validated(client: Client, kit: AgencyKit) -> None:
                            headers=bearer(kit.clerk))
     body = assert_error(response, 400, "invalid_input")
     assert body["extra"]["errors"][0]["loc"][-1] == "reason"
+
+
+def test_body_that_is_not_json_is_refused_in_the_contract(client: Client, kit: AgencyKit) -> None:
+    response = client.post("/api/v1/incoming/1/return", data="{không phải json", content_type="application/json",
+                           headers=bearer(kit.clerk))
+    assert_error(response, 400, "invalid_input")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -33,6 +34,13 @@ def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+HTTP_ERRORS = {
+    400: ("invalid_input", _lazy("Không đọc được dữ liệu gửi lên (JSON không hợp lệ?).")),
+    403: ("forbidden", _lazy("Bạn không có quyền thực hiện thao tác này.")),
+    429: ("throttled", _lazy("Gửi quá nhiều yêu cầu; hãy thử lại sau.")),
+}
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def application_error(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, ApplicationError)
@@ -51,8 +59,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return _respond(api, request, 404, "not_found", _("Không tìm thấy."))
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        # Raised by ninja itself (unparsable body, throttling…): its English text goes to extra only.
         assert isinstance(exc, HttpError)
-        return _respond(api, request, exc.status_code, "http_error", str(exc))
+        code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", _("Yêu cầu không thực hiện được.")))
+        return _respond(api, request, exc.status_code, code, str(message), {"detail": str(exc)})
 
     api.add_exception_handler(ApplicationError, application_error)
     api.add_exception_handler(NinjaValidationError, validation_error)
