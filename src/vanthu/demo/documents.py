@@ -60,7 +60,12 @@ class Plan:
     type_code: str
     subject: str
     number: int
+    registration_delay: dt.timedelta  # electronic arrivals are accepted a little later; paper ones at once
     secret: bool = False
+
+    @property
+    def registered_at(self) -> dt.datetime:
+        return self.arrived_at + self.registration_delay
 
 
 def _reached(state: str, step: str) -> bool:
@@ -105,7 +110,8 @@ class DocumentLoader:
         province = self.org.agencies[0]
         for state in (S.REGISTERED, S.PRESENTED, S.ASSIGNED):
             plans.append(self._plan_one(province, state, secret=True))
-        return sorted(plans, key=lambda p: p.arrived_at)
+        # Created in registration order, so số đến grows with the (backdated) arrival dates.
+        return sorted(plans, key=lambda p: p.registered_at)
 
     def _plan_one(self, target: DemoAgency, state: str, secret: bool = False) -> Plan:
         issuers = [i for i in ISSUERS if i.slug != target.spec.slug]
@@ -113,8 +119,10 @@ class DocumentLoader:
         type_code, subject = self.rng.choice(SUBJECTS)
         self.numbers[issuer.abbreviation] += self.rng.randint(1, 9)
         subject = subject.format(y=self.today.year, n=self.today.year + 1)
+        electronic = not secret and (state in (S.ARRIVED, S.RETURNED) or self.rng.random() < 0.6)
+        delay = dt.timedelta(minutes=self.rng.randint(20, 180) if electronic else 0)
         return Plan(target, state, self._arrival(state), issuer, type_code, subject,
-                    self.numbers[issuer.abbreviation], secret)
+                    self.numbers[issuer.abbreviation], delay, secret)
 
     def _input(self, plan: Plan, issued: dt.date) -> IncomingInput:
         doc_type = self.types.get(plan.type_code) or self.types["CONG_VAN"]
@@ -146,8 +154,7 @@ class DocumentLoader:
 
     def _receive(self, plan: Plan, data: IncomingInput) -> IncomingDocument:
         kit = plan.target
-        electronic = not plan.secret and (plan.state in (S.ARRIVED, S.RETURNED) or self.rng.random() < 0.6)
-        if not electronic:
+        if not plan.registration_delay:
             return incoming_create(actor=kit.clerk, data=data)
         sender: Agency | None = self.agencies_by_slug.get(plan.issuer.slug or "")
         document = incoming_receive_electronic(agency=kit.agency, data=data, received_by=self.org.system_user,
@@ -202,8 +209,7 @@ class DocumentLoader:
     def _backdate(self, plan: Plan, document: IncomingDocument, days: int | None) -> None:
         """Demo-only: move the service timestamps back to the planned history."""
         arrived = plan.arrived_at
-        delay = 0 if document.channel == "PAPER" else self.rng.randint(20, 180)
-        registered = arrived + dt.timedelta(minutes=delay)
+        registered = plan.registered_at
         forwarded = registered + dt.timedelta(minutes=self.rng.randint(30, 240))
         fields: dict[str, object] = {"arrived_at": arrived}
         if document.arrival_number is not None:

@@ -50,11 +50,17 @@ def _demo_agencies_q() -> Q:
 
 
 def database_wipe() -> None:
-    """Empty every table, then re-run the data migrations of Vanthu's own apps (roles, levels, document types).
+    """Empty every table, then re-run the seed data migrations of Vanthu's own apps (roles, levels, types).
 
     The demo cannot be removed row by row: the audit log is append-only and hash-chained, so deleting the demo's
-    events would break the chain. Resetting therefore means a fresh database.
+    events would break the chain. Resetting therefore means an empty database. Only ``RunPython`` operations whose
+    function is named ``seed…`` are re-run: the convention for migrations that insert reference rows (others,
+    such as the search index DDL, survive a flush).
     """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending in this transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     own = {cfg.label for cfg in apps.get_app_configs() if cfg.name.startswith("vanthu.")}
     loader = MigrationLoader(connection)
@@ -64,7 +70,8 @@ def database_wipe() -> None:
             if node in seen:
                 continue
             seen.add(node)
-            operations = [op for op in loader.graph.nodes[node].operations if isinstance(op, RunPython)]
+            operations = [op for op in loader.graph.nodes[node].operations
+                          if isinstance(op, RunPython) and getattr(op.code, "__name__", "").startswith("seed")]
             if node[0] not in own or not operations:
                 continue
             state = loader.project_state(node, at_end=False)
