@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Vanthu and its test suite use, when they are missing.
 #   poppler-utils   pdftotext (search index), pdftoppm
-#   fonts-liberation  Liberation Serif: Vietnamese glyphs in generated PDFs (registers, demo documents)
+#   fonts-liberation2 Liberation Serif 2 (Times-compatible, with Vietnamese glyphs) for generated PDFs;
+#                     fonts-dejavu-core is the fallback the PDF code accepts
 #   chromium        browser tests (Playwright drives Debian's Chromium; no browser download)
 #   gettext         msgfmt for the English translation catalogue
 #   postgresql-contrib  the unaccent extension for PostgreSQL search
 set -euo pipefail
-want=(poppler-utils fonts-liberation gettext)
+want=(poppler-utils fonts-liberation2 fonts-dejavu-core gettext)
 if [ "${1:-}" = "--test" ]; then
   want+=(chromium)
 fi
