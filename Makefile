@@ -46,7 +46,6 @@ test: $(STAMP) vendor messages
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts || true
 	DJANGO_SETTINGS_MODULE=vanthu.config.settings_test $(BIN)/mypy src
 
 bench: $(STAMP)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("VANTHU_VAR_DIR", tempfile.mkdtemp(prefix="vanthu-test-"))
+# One private folder per test process: xdist workers inherit the controller's environment, so a shared variable
+# would make every worker write blobs into the same media folder.
+_VAR = tempfile.mkdtemp(prefix=f"vanthu-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+os.environ["VANTHU_VAR_DIR"] = _VAR
+atexit.register(shutil.rmtree, _VAR, True)
+os.makedirs(os.path.join(_VAR, "static"), exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
 os.environ.setdefault("VANTHU_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
 from vanthu.config.settings import *  # noqa: F403
