@@ -15,7 +15,7 @@ atexit.register(shutil.rmtree, _VAR, True)
 os.makedirs(os.path.join(_VAR, "static"), exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
 os.environ.setdefault("VANTHU_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
-from vanthu.config.settings import *  # noqa: F403
+from vanthu.config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
