@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "vanthu.notifications",
     "vanthu.api",
     "vanthu.web",
+    "django.forms",  # last: our templates override its widget templates
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vanthu.config.urls"
+# Form widgets render through the project's template engine, so web/templates can replace slow widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 ASGI_APPLICATION = "vanthu.config.asgi.application"
 WSGI_APPLICATION = None
 

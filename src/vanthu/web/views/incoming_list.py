@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,27 +10,18 @@ from django.utils.cache import patch_vary_headers
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import IncomingFilters, incoming_list_for_user
 from vanthu.organizations.actor import Actor
+from vanthu.search.selectors import incoming_search
 from vanthu.web.forms.incoming import IncomingFilterForm
+from vanthu.web.paging import capped_page
 from vanthu.web.selectors import handler_choices
 from vanthu.web.views.common import actor_required
 
 PAGE_SIZE = 25
 
 
-def _search(actor: Actor, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
-    """Full text through the search app when it is installed; a plain subject match until then."""
-    try:
-        module: Any = importlib.import_module("vanthu.search.selectors")
-        incoming_search = module.incoming_search
-    except (ImportError, AttributeError):
-        return incoming_list_for_user(actor=actor, filters=filters).filter(subject__icontains=filters.query)
-    result: QuerySet[IncomingDocument] = incoming_search(actor=actor, query=filters.query, filters=filters)
-    return result
-
-
 def incoming_documents(actor: Actor, filters: IncomingFilters) -> QuerySet[IncomingDocument]:
     if filters.query:
-        return _search(actor, filters)
+        return incoming_search(actor=actor, query=filters.query, filters=filters)
     return incoming_list_for_user(actor=actor, filters=filters)
 
 
@@ -42,7 +29,7 @@ def incoming_documents(actor: Actor, filters: IncomingFilters) -> QuerySet[Incom
 def incoming_list_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = IncomingFilterForm(request.GET or None, handlers=handler_choices(actor=actor))
     filters = form.to_filters() if request.GET else IncomingFilters()
-    page = Paginator(incoming_documents(actor, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(incoming_documents(actor, filters), PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "filters": filters, "query_string": query.urlencode()}
