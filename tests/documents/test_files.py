@@ -116,3 +116,30 @@ def test_secret_document_refuses_file_upload(kit: AgencyKit) -> None:
     with pytest.raises(ApplicationError) as info:
         incoming_create(actor=kit.clerk, data=incoming_input(confidentiality=1))
     assert "mật" in str(info.value.message)
+
+
+@pytest.mark.django_db
+def test_a_truncated_blob_file_is_replaced_on_the_next_store() -> None:
+    from django.core.files.storage import default_storage
+
+    from vanthu.core.blobs import blob_read, blob_store
+
+    content = pdf_bytes("Ban goc")
+    blob = blob_store(content=content, content_type=PDF)
+    with default_storage.open(blob.storage_name, "wb") as fh:
+        fh.write(content[:10])  # what a crash in the middle of the first write leaves behind
+    Blob.objects.filter(pk=blob.pk).delete()
+    again = blob_store(content=content, content_type=PDF)
+    assert blob_read(again) == content
+
+
+@override_settings(VANTHU_MAX_UPLOAD_BYTES=100)
+def test_upload_size_is_checked_before_reading() -> None:
+    from vanthu.documents.files import upload_read
+
+    def read() -> bytes:
+        raise AssertionError("an oversized upload must not be read into memory")
+
+    with pytest.raises(ApplicationError) as info:
+        upload_read(filename="lon.pdf", size=10_000, read=read)
+    assert info.value.code == "file_too_large"

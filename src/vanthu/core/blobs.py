@@ -23,6 +23,9 @@ def blob_store(*, content: bytes, content_type: str) -> Blob:
     if existing is not None:
         return existing
     name = _storage_name(sha256)
+    if default_storage.exists(name) and default_storage.size(name) != len(content):
+        # A write cut short (crash, full disk) left a truncated file under this hash: replace it.
+        default_storage.delete(name)
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # a racing writer stored the same content first; keep one copy

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,17 +86,29 @@ def _pdf_page_count(content: bytes, filename: str) -> int:
     return count
 
 
-def file_check(*, filename: str, content: bytes) -> CheckedFile:
-    """Validate one upload: size, type (content must match the extension), PDF readability."""
-    name = Path(filename).name.strip() or "tep"
+def file_check_size(*, filename: str, size: int) -> None:
+    """Refuse a file over ``VANTHU_MAX_UPLOAD_BYTES``; callers check the declared size before reading the bytes."""
     limit = settings.VANTHU_MAX_UPLOAD_BYTES
-    if len(content) > limit:
+    if size > limit:
         raise ApplicationError(
             "file_too_large",
             _("Tệp “%(name)s” vượt quá dung lượng cho phép (%(limit)s MB).")
-            % {"name": name, "limit": limit // (1024 * 1024)},
-            {"limit_bytes": limit, "size": len(content)},
+            % {"name": Path(filename).name.strip() or "tep", "limit": limit // (1024 * 1024)},
+            {"limit_bytes": limit, "size": size},
         )
+
+
+def upload_read(*, filename: str, size: int | None, read: Callable[[], bytes]) -> bytes:
+    """Read an upload only once its declared size is known to be within the limit (no multi-GB reads)."""
+    if size is not None:
+        file_check_size(filename=filename, size=size)
+    return read()
+
+
+def file_check(*, filename: str, content: bytes) -> CheckedFile:
+    """Validate one upload: size, type (content must match the extension), PDF readability."""
+    name = Path(filename).name.strip() or "tep"
+    file_check_size(filename=name, size=len(content))
     if not content:
         raise ApplicationError("file_empty", _("Tệp “%(name)s” rỗng.") % {"name": name})
     declared = EXTENSIONS.get(Path(name).suffix.lower())

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vanthu.documents.models import IncomingDocument
 
 
 @dataclass(frozen=True)
@@ -37,3 +41,16 @@ class IncomingInput:
     note: str = ""
     main_file: UploadedContent | None = None
     attachments: tuple[UploadedContent, ...] = field(default_factory=tuple)
+
+
+def incoming_input_from(document: IncomingDocument, **changes: Any) -> IncomingInput:
+    """The document's current metadata as an input, with ``changes`` applied: an edit form that shows only some
+    fields must not blank the others (the edXML DocumentId, the sender's code, the issuer link)."""
+    names = {f.name for f in fields(IncomingInput)} - {"main_file", "attachments"}
+    values = {name: getattr(document, name) for name in names}
+    values["organ_id"] = values["organ_id"] or ""
+    unknown = set(changes) - names
+    if unknown:
+        raise TypeError(f"not incoming input fields: {sorted(unknown)}")
+    values.update(changes)
+    return IncomingInput(**values)

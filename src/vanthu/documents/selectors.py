@@ -41,6 +41,12 @@ def incoming_get_for_user(*, actor: Actor, document_id: int) -> IncomingDocument
     ).first()
     if document is None:
         raise NotFoundError("not_found", _("Không tìm thấy văn bản."))
+    if document.duplicate_of_id is not None and not (
+        incoming_queryset_for_user(actor=actor).filter(pk=document.duplicate_of_id).exists()
+    ):
+        # The duplicate warning must not reveal a document the viewer may not read (a secret one, or one not
+        # assigned to them). Masked on this read-only instance only; services lock and reload their own rows.
+        document.duplicate_of = None
     return document
 
 
@@ -64,7 +70,7 @@ def _mine_q(actor: Actor) -> Q:
     if actor.is_unit_leader and actor.unit_id is not None:
         handler |= Q(unit_id=actor.unit_id)
     mine = Exists(Assignment.objects.filter(handler, incoming_id=OuterRef("pk"), state__in=OPEN_ASSIGNMENT_STATES))
-    return Q(mine) | Q(presented_to_id=actor.user.pk, state=IncomingState.PRESENTED)
+    return (Q(mine) & ~Q(state__in=CLOSED_STATES)) | Q(presented_to_id=actor.user.pk, state=IncomingState.PRESENTED)
 
 
 def incoming_list_for_user(*, actor: Actor, filters: IncomingFilters) -> QuerySet[IncomingDocument]:

@@ -41,6 +41,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("close_for_information", {S.PRESENTED, S.REGISTERED}, S.COMPLETED, {R.LEADER}, "06"),
         _t("start", {S.ASSIGNED}, S.IN_PROGRESS, set(), "05"),
         _t("handle", {S.ASSIGNED, S.IN_PROGRESS}, None, set()),
+        _t("read", {S.ASSIGNED, S.IN_PROGRESS, S.COMPLETED}, None, set()),
         _t("complete", {S.ASSIGNED, S.IN_PROGRESS}, S.COMPLETED, set(), "06"),
         _t("reopen", {S.COMPLETED}, S.IN_PROGRESS, {R.LEADER}, "05"),
         _t("edit", {S.ARRIVED, *OPEN}, None, {R.CLERK}),

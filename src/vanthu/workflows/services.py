@@ -169,10 +169,13 @@ def incoming_close_for_information(*, actor: Actor, document_id: int, instructio
 
 
 def _assignment_for_actor(actor: Actor, assignment_id: int) -> Assignment:
-    """The assignment if the actor is its handler: the person, or the leader of the unit."""
+    """The assignment if the actor is its handler: the person, or the leader of the unit.
+
+    Locking rule for every workflow write: the document row first (``lock_document``), then its assignments.
+    This function therefore does not lock; callers lock the document and then re-read the assignment locked.
+    """
     assignment = (
-        Assignment.objects.select_for_update(of=("self",)).select_related("incoming", "unit", "user", "parent")
-        .filter(pk=assignment_id).first()
+        Assignment.objects.select_related("incoming", "unit", "user", "parent").filter(pk=assignment_id).first()
     )
     if assignment is None or assignment.incoming.agency_id != actor.agency_id:
         raise NotFoundError("not_found", _("Không tìm thấy phần việc."))
@@ -198,12 +201,19 @@ def _mark_started(document: IncomingDocument, assignment: Assignment, actor: Act
     return document
 
 
-def _open_assignment(actor: Actor, assignment_id: int) -> tuple[Assignment, IncomingDocument]:
-    assignment = _assignment_for_actor(actor, assignment_id)
-    document = lock_document(assignment.incoming_id)
+def _open_assignment(
+    actor: Actor, assignment_id: int, action: str = "handle"
+) -> tuple[Assignment, IncomingDocument]:
+    """Check the actor handles the assignment, then lock document → assignment (the workflow lock order)."""
+    incoming_id = _assignment_for_actor(actor, assignment_id).incoming_id
+    document = lock_document(incoming_id)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("incoming", "unit", "user", "parent")
+        .get(pk=assignment_id)
+    )
     if assignment.state not in OPEN_ASSIGNMENT_STATES:
         raise ApplicationError("assignment_closed", _("Phần việc này đã kết thúc."))
-    transition_check(document=document, action="handle", actor=actor)
+    transition_check(document=document, action=action, actor=actor)
     return assignment, document
 
 
@@ -301,9 +311,11 @@ def assignment_complete(
             _finish(parent, result_note.strip())
             top = parent
     if top.parent_id is None and top.role == HandlerRole.LEAD and top.state == AssignmentState.DONE:
-        Assignment.objects.filter(incoming=document, parent=top, state__in=OPEN_ASSIGNMENT_STATES).update(
-            state=AssignmentState.CANCELLED, finished_at=timezone.now()
-        )
+        # The document is done: the lead's other specialists and any co-operating part still open have nothing
+        # left to contribute. For-information handlers may still mark the document read.
+        Assignment.objects.filter(incoming=document, state__in=OPEN_ASSIGNMENT_STATES).exclude(
+            role=HandlerRole.INFORMED
+        ).update(state=AssignmentState.CANCELLED, finished_at=timezone.now())
         transition_apply(
             document=document, transition=TRANSITIONS["complete"], actor=actor, event_type="incoming.completed",
             data={"result": result_note.strip(), "reply_reference": reply_reference.strip()},
@@ -322,8 +334,8 @@ def assignment_complete(
 
 @transaction.atomic
 def assignment_mark_read(*, actor: Actor, assignment_id: int) -> Assignment:
-    """For-information handlers acknowledge that they have read the document."""
-    assignment, document = _open_assignment(actor, assignment_id)
+    """For-information handlers acknowledge that they have read the document, also after it was completed."""
+    assignment, document = _open_assignment(actor, assignment_id, action="read")
     if assignment.role != HandlerRole.INFORMED:
         raise ApplicationError("not_informed", _("Chỉ phần việc để biết mới đánh dấu đã xem."))
     _finish(assignment, "")

@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from vanthu.documents.files import upload_read
 from vanthu.documents.inputs import UploadedContent
 
 # Vietnamese users type dd/mm/yyyy; ISO is accepted too because phone date pickers send it.
@@ -47,4 +48,5 @@ class MultipleFileField(forms.FileField):
 
 
 def upload_content(upload: UploadedFile[Any]) -> UploadedContent:
-    return UploadedContent(filename=upload.name or "tep", content=upload.read())
+    name = upload.name or "tep"
+    return UploadedContent(filename=name, content=upload_read(filename=name, size=upload.size, read=upload.read))

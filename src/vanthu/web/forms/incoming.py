@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.documents.enums import Confidentiality, FileRole, IncomingState, Priority
-from vanthu.documents.inputs import IncomingInput
+from vanthu.documents.inputs import IncomingInput, incoming_input_from
 from vanthu.documents.models import DocumentType, IncomingDocument, Register
 from vanthu.documents.selectors import IncomingFilters
 from vanthu.web.forms.fields import MultipleFileField, VnDateField, upload_content
@@ -47,8 +47,15 @@ class IncomingForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def to_input(self, **files: Any) -> IncomingInput:
+        return IncomingInput(**self._edited_fields(), **files)
+
+    def to_update_input(self, document: IncomingDocument) -> IncomingInput:
+        """The document's metadata with this form's fields applied; fields the form does not show are kept."""
+        return incoming_input_from(document, **self._edited_fields())
+
+    def _edited_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return IncomingInput(
+        return dict(
             document_type_id=data["document_type"].pk,
             code_number=data["code_number"],
             code_notation=data["code_notation"],
@@ -63,7 +70,6 @@ class IncomingForm(forms.Form):
             requested_due_date=data["requested_due_date"],
             page_amount=data["page_amount"],
             note=data["note"],
-            **files,
         )
 
     @classmethod

@@ -49,7 +49,7 @@ def incoming_edit_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
     form = IncomingForm(request.POST or None, initial=IncomingForm.initial_from(document))
     if request.method == "POST" and form.is_valid():
         try:
-            incoming_update(actor=actor, document_id=document.pk, data=form.to_input())
+            incoming_update(actor=actor, document_id=document.pk, data=form.to_update_input(document))
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
