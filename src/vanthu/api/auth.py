@@ -21,6 +21,7 @@ from vanthu.api.services import TOKEN_PREFIX, token_hash
 from vanthu.core.errors import PermissionDeniedError
 from vanthu.organizations.actor import Actor, actor_from_request
 from vanthu.organizations.models import Role
+from vanthu.organizations.otp import session_is_fully_authenticated
 
 # Writing last_used_at on every call would turn each read into a write; once a minute is precise enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -78,6 +79,8 @@ class SessionActorAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         if not key or not request.user.is_authenticated:
             return None
+        if not session_is_fully_authenticated(request):
+            return None  # password-only session of a user with a TOTP device: 401 like no session at all
         actor = actor_from_request(request)
         request.actor = actor  # type: ignore[attr-defined]
         return actor

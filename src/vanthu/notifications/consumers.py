@@ -10,6 +10,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from vanthu.notifications.delivery import user_group
 from vanthu.notifications.models import Notification
+from vanthu.organizations.otp import scope_is_fully_authenticated
 
 # Application close code for "not signed in" (4000–4999 are free for applications, RFC 6455 §7.4.2).
 CLOSE_UNAUTHENTICATED = 4401
@@ -32,6 +33,10 @@ class NotificationConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        # OTPMiddleware does not run for WebSockets; the session's verified device is checked here instead.
+        if not await database_sync_to_async(scope_is_fully_authenticated)(user, self.scope.get("session")):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.group_name = user_group(user.pk)

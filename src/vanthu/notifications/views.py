@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from vanthu.notifications.services import (
     notification_preferences_update,
 )
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.otp import verified_login_required
 
 PAGE_SIZE = 20
 
@@ -49,7 +49,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("web:notifications:list"))
 
 
-@login_required
+@verified_login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -59,13 +59,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@verified_login_required
 @require_GET
 def unread_count(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"unread": notification_unread_count(actor=_actor(request))})
 
 
-@login_required
+@verified_login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
@@ -78,7 +78,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request)
 
 
-@login_required
+@verified_login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -89,7 +89,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-@login_required
+@verified_login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,6 +29,7 @@ from vanthu.documents.registers import (
 )
 from vanthu.documents.registers.rows import book_columns, book_title
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.otp import verified_login_required
 
 PAGE_SIZE = 50
 EXPORTS = {
@@ -75,7 +75,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 @require_GET
-@login_required
+@verified_login_required
 def register_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     try:

@@ -11,7 +11,6 @@ from functools import update_wrapper
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDenied
 from vanthu.documents.models import Register
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Membership, Position, Role, Unit
+from vanthu.organizations.otp import refuse_half_authenticated
 
 P = ParamSpec("P")
 AdminView = Callable[Concatenate[HttpRequest, Actor, P], HttpResponse]
@@ -34,8 +34,9 @@ def current_actor(request: HttpRequest) -> Actor | None:
 
 def _wrap(view: AdminView[P], allowed: Callable[[Actor], bool]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+        refused = refuse_half_authenticated(request)
+        if refused is not None:
+            return refused
         actor = current_actor(request)
         if actor is None or not allowed(actor):
             raise PermissionDenied

@@ -8,17 +8,15 @@ from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django_otp import user_has_device
 
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import incoming_get_for_user
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.otp import refuse_half_authenticated
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -31,13 +29,9 @@ def actor_required(view: ActorView[P]) -> Callable[Concatenate[HttpRequest, P], 
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        is_verified = getattr(user, "is_verified", None)
-        if not (is_verified is not None and is_verified()) and user_has_device(user):
-            logout(request)
-            return redirect_to_login(request.get_full_path())
+        refused = refuse_half_authenticated(request)
+        if refused is not None:
+            return refused
         actor = cast(Actor, getattr(request, "actor", None))
         return view(request, actor, *args, **kwargs)
 
