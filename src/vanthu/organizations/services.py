@@ -250,22 +250,53 @@ def member_deactivate(*, actor: Actor, membership: Membership) -> Membership:
     return membership_deactivate(actor=actor, membership=membership)
 
 
+def _require_account_within_agency(actor: Actor, user: User, agency: Agency) -> None:
+    """Actions on the account itself (its password) reach every agency the user works in, so an agency admin may
+    take them only when all of the user's active memberships are in that agency; otherwise a system administrator
+    must."""
+    if actor.is_sysadmin:
+        return
+    if Membership.objects.filter(user=user, is_active=True).exclude(agency_id=agency.pk).exists():
+        raise PermissionDeniedError(
+            "account_shared", _("Người dùng còn công tác tại cơ quan khác; chỉ quản trị hệ thống được thực hiện."),
+        )
+
+
+def user_password_reset_check(*, actor: Actor, membership: Membership) -> None:
+    """Raise ``PermissionDeniedError`` unless the actor may reset this official's password (the form asks first)."""
+    _require_agency_admin(actor, membership.agency)
+    _require_not_privileged(actor, membership.user)
+    if not membership.is_active:
+        raise PermissionDeniedError(
+            "membership_inactive", _("Người dùng đã ngừng công tác tại cơ quan; không thể đặt lại mật khẩu."),
+        )
+    _require_account_within_agency(actor, membership.user, membership.agency)
+
+
 @transaction.atomic
 def user_password_reset(*, actor: Actor, membership: Membership, password: str) -> User:
-    """Set a new password for an official of the agency. The password itself never reaches the audit log."""
+    """Set a new password for an official of the agency and revoke their API tokens. The password itself never
+    reaches the audit log."""
     from django.contrib.auth.password_validation import validate_password
+    from django.utils import timezone
 
-    _require_agency_admin(actor, membership.agency)
+    from vanthu.api.models import ApiToken
+
+    user_password_reset_check(actor=actor, membership=membership)
     user = membership.user
-    _require_not_privileged(actor, user)
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise _validation_error(exc) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoked = sorted(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("pk", flat=True)
+    )
+    if revoked:
+        ApiToken.objects.filter(pk__in=revoked).update(revoked_at=timezone.now())
     audit_record(actor=actor.user, event_type="user.password_reset", target=user, agency=membership.agency,
-                 data={"username": user.username})
+                 data={"username": user.username, "revoked_tokens": revoked})
     return user
 
 

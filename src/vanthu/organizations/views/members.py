@@ -11,10 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanthu.core.errors import ApplicationError
+from vanthu.core.errors import ApplicationError, PermissionDeniedError
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.forms import MemberCreateForm, MemberRolesForm, PasswordResetForm
-from vanthu.organizations.services import member_create, member_deactivate, member_roles_update, user_password_reset
+from vanthu.organizations.services import (
+    member_create,
+    member_deactivate,
+    member_roles_update,
+    user_password_reset,
+    user_password_reset_check,
+)
 from vanthu.organizations.views.base import (
     agency_admin_view,
     form_context,
@@ -90,10 +96,13 @@ def member_deactivate_view(request: HttpRequest, actor: Actor, membership_id: in
 @agency_admin_view
 def member_password(request: HttpRequest, actor: Actor, membership_id: int) -> HttpResponse:
     membership = membership_get_for_admin(actor=actor, membership_id=membership_id)
+    user_password_reset_check(actor=actor, membership=membership)  # refused → 403 before any form is shown
     form = PasswordResetForm(request.POST or None, user=membership.user)
     if request.method == "POST" and form.is_valid():
         try:
             user_password_reset(actor=actor, membership=membership, password=form.cleaned_data["password1"])
+        except PermissionDeniedError:
+            raise
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:
