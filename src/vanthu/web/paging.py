@@ -7,6 +7,20 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
+MAX_PAGE = 100_000
+
+
+def requested_page_number(value: Any) -> int:
+    """The page asked for, as a number in ``1..MAX_PAGE``: garbage reads as 1, huge numbers as the last page.
+
+    Clamping before any arithmetic keeps ``page * per_page`` (the COUNT's LIMIT) inside the SQL integer range.
+    """
+    try:
+        page = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(page, 1), MAX_PAGE)
+
 
 class CappedPaginator(Paginator[Any]):
     """A paginator whose COUNT stops at ``cap`` rows beyond the requested page.
@@ -18,11 +32,7 @@ class CappedPaginator(Paginator[Any]):
 
     def __init__(self, object_list: Any, per_page: int, *, requested_page: Any = 1, cap: int = 1000) -> None:
         super().__init__(object_list, per_page)
-        try:
-            page = max(int(requested_page), 1)
-        except (TypeError, ValueError):
-            page = 1
-        self.cap = max(cap, page * per_page)
+        self.cap = max(cap, requested_page_number(requested_page) * per_page)
 
     @cached_property
     def count(self) -> int:
@@ -40,4 +50,5 @@ class CappedPaginator(Paginator[Any]):
 
 
 def capped_page(object_list: Any, per_page: int, number: Any) -> Page[Any]:
-    return CappedPaginator(object_list, per_page, requested_page=number).get_page(number)
+    page = requested_page_number(number)
+    return CappedPaginator(object_list, per_page, requested_page=page).get_page(page)
