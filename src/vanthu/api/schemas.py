@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
+from ninja.params.functions import Path as path_param
 
 from vanthu.documents.enums import CLOSED_STATES, IncomingState
 from vanthu.documents.models import IncomingDocument
 from vanthu.workflows.enums import AssignmentState, HandlerRole
 from vanthu.workflows.models import Assignment
+
+MAX_ID = 2**63 - 1  # the largest value of a BIGINT primary key
+MAX_OFFSET = 1_000_000
+MAX_WORKING_DAYS = 3650
+MAX_PAGES = 100_000
+LIST_COUNT_CAP = 10_000
+
+# Every id the API reads (body, query or path) stays inside the database's integer range, so a huge number is a
+# 400 in the error contract instead of an overflow deep in the database driver.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, path_param(ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):
@@ -119,7 +131,10 @@ class IncomingOut(Schema):
 
 
 class IncomingPage(Schema):
+    """``count`` stops at ``LIST_COUNT_CAP``; ``count_capped`` says there are more rows than that."""
+
     count: int
+    count_capped: bool
     limit: int
     offset: int
     items: list[IncomingOut]
@@ -215,7 +230,7 @@ class NoteOut(Schema):
 class IncomingMetadataIn(Schema):
     """The ``metadata`` part of ``POST /incoming`` (ND30 Phụ lục VI fields, named as in edXML)."""
 
-    document_type_id: int
+    document_type_id: DbId
     issued_date: dt.date
     organ_name: str = Field(max_length=200)
     subject: str = Field(max_length=500)
@@ -229,17 +244,17 @@ class IncomingMetadataIn(Schema):
     to_places: str = Field("", max_length=1000)
     description: str = Field("", max_length=500)
     language: str = Field("Tiếng Việt", max_length=30)
-    page_amount: int | None = Field(None, ge=1)
+    page_amount: int | None = Field(None, ge=1, le=MAX_PAGES)
     requested_due_date: dt.date | None = None
     document_id: str = Field("", max_length=255)
     note: str = ""
-    register_id: int | None = None
+    register_id: DbId | None = None
 
 
 class IncomingPatchIn(Schema):
     """Only the fields sent are changed; ``page_amount`` and ``requested_due_date`` may be set to null."""
 
-    document_type_id: int | None = None
+    document_type_id: DbId | None = None
     issued_date: dt.date | None = None
     organ_name: str | None = Field(None, max_length=200)
     subject: str | None = Field(None, max_length=500)
@@ -253,14 +268,14 @@ class IncomingPatchIn(Schema):
     to_places: str | None = Field(None, max_length=1000)
     description: str | None = Field(None, max_length=500)
     language: str | None = Field(None, max_length=30)
-    page_amount: int | None = Field(None, ge=1)
+    page_amount: int | None = Field(None, ge=1, le=MAX_PAGES)
     requested_due_date: dt.date | None = None
     document_id: str | None = Field(None, max_length=255)
     note: str | None = None
 
 
 class RegisterIn(Schema):
-    register_id: int | None = None
+    register_id: DbId | None = None
 
 
 class ReasonIn(Schema):
@@ -268,13 +283,13 @@ class ReasonIn(Schema):
 
 
 class PresentIn(Schema):
-    leader_id: int
+    leader_id: DbId
     note: str = Field("", max_length=2000)
 
 
 class HandlerIn(Schema):
-    unit_id: int | None = None
-    user_id: int | None = None
+    unit_id: DbId | None = None
+    user_id: DbId | None = None
 
 
 class DirectIn(Schema):
@@ -283,7 +298,7 @@ class DirectIn(Schema):
     informed: list[HandlerIn] = []
     instruction: str = Field("", max_length=4000)
     due_date: dt.date | None = None
-    due_in_working_days: int | None = None
+    due_in_working_days: int | None = Field(None, le=MAX_WORKING_DAYS)
 
 
 class CloseIn(Schema):
@@ -291,11 +306,11 @@ class CloseIn(Schema):
 
 
 class ShareIn(Schema):
-    user_id: int
+    user_id: DbId
 
 
 class DelegateIn(Schema):
-    user_ids: list[int] = Field(min_length=1)
+    user_ids: list[DbId] = Field(min_length=1, max_length=200)
     instruction: str = Field("", max_length=4000)
     due_date: dt.date | None = None
 
@@ -315,11 +330,11 @@ class IncomingQuery(Schema):
 
     state: IncomingState | None = None
     box: Literal["to_register", "to_handle", "overdue", "due_soon"] | None = None
-    document_type_id: int | None = None
+    document_type_id: DbId | None = None
     issuer: str = Field("", max_length=200)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    handler_id: int | None = None
+    handler_id: DbId | None = None
     q: str = Field("", max_length=200)
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)

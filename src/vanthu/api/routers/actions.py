@@ -17,6 +17,7 @@ from vanthu.api.schemas import (
     ErrorOut,
     HandlerIn,
     IncomingOut,
+    PathId,
     PresentIn,
     ReasonIn,
     RegisterIn,
@@ -54,21 +55,21 @@ def _handler(data: HandlerIn) -> Handler:
 
 
 @router.post("/incoming/{document_id}/register", response=RESPONSES, summary="Tiếp nhận, vào sổ (cấp số đến)")
-def register(request: HttpRequest, document_id: int, payload: RegisterIn) -> IncomingDocument:
+def register(request: HttpRequest, document_id: PathId, payload: RegisterIn) -> IncomingDocument:
     actor = request_actor(request)
     incoming_register(actor=actor, document_id=_visible(actor, document_id), register_id=payload.register_id)
     return _after(actor, document_id)
 
 
 @router.post("/incoming/{document_id}/return", response=RESPONSES, summary="Trả lại văn bản (có lý do)")
-def return_(request: HttpRequest, document_id: int, payload: ReasonIn) -> IncomingDocument:
+def return_(request: HttpRequest, document_id: PathId, payload: ReasonIn) -> IncomingDocument:
     actor = request_actor(request)
     incoming_return(actor=actor, document_id=_visible(actor, document_id), reason=payload.reason)
     return _after(actor, document_id)
 
 
 @router.post("/incoming/{document_id}/present", response=RESPONSES, summary="Trình lãnh đạo")
-def present(request: HttpRequest, document_id: int, payload: PresentIn) -> IncomingDocument:
+def present(request: HttpRequest, document_id: PathId, payload: PresentIn) -> IncomingDocument:
     actor = request_actor(request)
     incoming_present(actor=actor, document_id=_visible(actor, document_id), leader_id=payload.leader_id,
                      note=payload.note)
@@ -77,7 +78,7 @@ def present(request: HttpRequest, document_id: int, payload: PresentIn) -> Incom
 
 @router.post("/incoming/{document_id}/direct", response=RESPONSES,
              summary="Lãnh đạo chỉ đạo: chủ trì, phối hợp, để biết, hạn xử lý")
-def direct(request: HttpRequest, document_id: int, payload: DirectIn) -> IncomingDocument:
+def direct(request: HttpRequest, document_id: PathId, payload: DirectIn) -> IncomingDocument:
     actor = request_actor(request)
     data = DirectionInput(
         lead=_handler(payload.lead), cooperating=[_handler(h) for h in payload.cooperating],
@@ -90,7 +91,7 @@ def direct(request: HttpRequest, document_id: int, payload: DirectIn) -> Incomin
 
 @router.post("/incoming/{document_id}/close-for-information", response=RESPONSES,
              summary="Lãnh đạo cho ý kiến: để biết, lưu")
-def close_for_information(request: HttpRequest, document_id: int, payload: CloseIn) -> IncomingDocument:
+def close_for_information(request: HttpRequest, document_id: PathId, payload: CloseIn) -> IncomingDocument:
     actor = request_actor(request)
     incoming_close_for_information(actor=actor, document_id=_visible(actor, document_id),
                                    instruction=payload.instruction)
@@ -98,14 +99,14 @@ def close_for_information(request: HttpRequest, document_id: int, payload: Close
 
 
 @router.post("/incoming/{document_id}/reopen", response=RESPONSES, summary="Mở lại văn bản đã hoàn thành")
-def reopen(request: HttpRequest, document_id: int, payload: ReasonIn) -> IncomingDocument:
+def reopen(request: HttpRequest, document_id: PathId, payload: ReasonIn) -> IncomingDocument:
     actor = request_actor(request)
     incoming_reopen(actor=actor, document_id=_visible(actor, document_id), reason=payload.reason)
     return _after(actor, document_id)
 
 
 @router.post("/incoming/{document_id}/share", response=RESPONSES, summary="Chia sẻ văn bản cho cán bộ trong cơ quan")
-def share(request: HttpRequest, document_id: int, payload: ShareIn) -> IncomingDocument:
+def share(request: HttpRequest, document_id: PathId, payload: ShareIn) -> IncomingDocument:
     actor = request_actor(request)
     incoming_share(actor=actor, document_id=_visible(actor, document_id), user_id=payload.user_id)
     return _after(actor, document_id)

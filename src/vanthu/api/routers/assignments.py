@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from vanthu.api.auth import request_actor
-from vanthu.api.schemas import AssignmentOut, CompleteIn, DelegateIn, ErrorOut, NoteIn, NoteOut
+from vanthu.api.schemas import AssignmentOut, CompleteIn, DelegateIn, ErrorOut, NoteIn, NoteOut, PathId
 from vanthu.core.errors import NotFoundError
 from vanthu.documents.selectors import incoming_queryset_for_user
 from vanthu.organizations.actor import Actor
@@ -34,7 +34,7 @@ def _visible_assignment(actor: Actor, assignment_id: int) -> int:
 
 @router.post("/assignments/{assignment_id}/delegate", response={200: list[AssignmentOut], **ERRORS},
              summary="Lãnh đạo đơn vị giao chuyên viên xử lý")
-def delegate(request: HttpRequest, assignment_id: int, payload: DelegateIn) -> list[Assignment]:
+def delegate(request: HttpRequest, assignment_id: PathId, payload: DelegateIn) -> list[Assignment]:
     actor = request_actor(request)
     return assignment_delegate(
         actor=actor, assignment_id=_visible_assignment(actor, assignment_id), user_ids=payload.user_ids,
@@ -44,7 +44,7 @@ def delegate(request: HttpRequest, assignment_id: int, payload: DelegateIn) -> l
 
 @router.post("/assignments/{assignment_id}/notes", response={201: NoteOut, **ERRORS},
              summary="Ghi nhận tiến độ, ý kiến (ý kiến phối hợp với vai trò phối hợp)")
-def note(request: HttpRequest, assignment_id: int, payload: NoteIn) -> tuple[int, ProcessingNote]:
+def note(request: HttpRequest, assignment_id: PathId, payload: NoteIn) -> tuple[int, ProcessingNote]:
     actor = request_actor(request)
     created = processing_note_add(actor=actor, assignment_id=_visible_assignment(actor, assignment_id),
                                   text=payload.text, kind=payload.kind)
@@ -53,7 +53,7 @@ def note(request: HttpRequest, assignment_id: int, payload: NoteIn) -> tuple[int
 
 @router.post("/assignments/{assignment_id}/complete", response={200: AssignmentOut, **ERRORS},
              summary="Hoàn thành phần việc")
-def complete(request: HttpRequest, assignment_id: int, payload: CompleteIn) -> Assignment:
+def complete(request: HttpRequest, assignment_id: PathId, payload: CompleteIn) -> Assignment:
     actor = request_actor(request)
     return assignment_complete(actor=actor, assignment_id=_visible_assignment(actor, assignment_id),
                                result_note=payload.result_note, reply_reference=payload.reply_reference)
@@ -61,6 +61,6 @@ def complete(request: HttpRequest, assignment_id: int, payload: CompleteIn) -> A
 
 @router.post("/assignments/{assignment_id}/read", response={200: AssignmentOut, **ERRORS},
              summary="Đánh dấu đã xem (phần việc để biết)")
-def mark_read(request: HttpRequest, assignment_id: int) -> Assignment:
+def mark_read(request: HttpRequest, assignment_id: PathId) -> Assignment:
     actor = request_actor(request)
     return assignment_mark_read(actor=actor, assignment_id=_visible_assignment(actor, assignment_id))

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from vanthu.api.auth import request_actor
 from vanthu.api.schemas import (
+    LIST_COUNT_CAP,
     AssignmentOut,
     CountersOut,
     ErrorOut,
@@ -25,6 +26,7 @@ from vanthu.api.schemas import (
     IncomingPage,
     IncomingPatchIn,
     IncomingQuery,
+    PathId,
     TimelineEventOut,
 )
 from vanthu.core.blobs import blob_open
@@ -113,7 +115,11 @@ def incoming_list(request: HttpRequest, params: Query[IncomingQuery]) -> dict[st
     query = params.q.strip()
     qs = _search(actor, query, filters) if query else incoming_list_for_user(actor=actor, filters=filters)
     window = qs[params.offset: params.offset + params.limit]
-    return {"count": qs.count(), "limit": params.limit, "offset": params.offset, "items": list(window)}
+    # Count at most LIST_COUNT_CAP + 1 rows (COUNT over a LIMIT subquery), like the web list: an exact count of a
+    # province's 100,000 documents costs more than the page itself.
+    counted = qs[: LIST_COUNT_CAP + 1].count()
+    return {"count": min(counted, LIST_COUNT_CAP), "count_capped": counted > LIST_COUNT_CAP, "limit": params.limit,
+            "offset": params.offset, "items": list(window)}
 
 
 def _metadata(raw: str) -> IncomingMetadataIn:
@@ -146,13 +152,13 @@ def incoming_create_view(
 
 @router.get("/incoming/{document_id}", response={200: IncomingDetailOut, **ERRORS},
             summary="Chi tiết văn bản đến: thông tin, tệp, phân công, quá trình xử lý")
-def incoming_get(request: HttpRequest, document_id: int) -> IncomingDetail:
+def incoming_get(request: HttpRequest, document_id: PathId) -> IncomingDetail:
     return incoming_detail(actor=request_actor(request), document_id=document_id)
 
 
 @router.get("/incoming/{document_id}/files/{file_id}", response={401: ErrorOut, 404: ErrorOut},
             url_name="incoming_file", summary="Tải tệp của văn bản")
-def incoming_file(request: HttpRequest, document_id: int, file_id: int) -> FileResponse:
+def incoming_file(request: HttpRequest, document_id: PathId, file_id: PathId) -> FileResponse:
     document = incoming_get_for_user(actor=request_actor(request), document_id=document_id)
     file = DocumentFile.objects.select_related("blob").filter(pk=file_id, incoming=document).first()
     if file is None:
@@ -163,7 +169,7 @@ def incoming_file(request: HttpRequest, document_id: int, file_id: int) -> FileR
 
 @router.patch("/incoming/{document_id}", response={200: IncomingDetailOut, **ERRORS},
               summary="Sửa thông tin văn bản đến (chỉ các trường được gửi)")
-def incoming_patch(request: HttpRequest, document_id: int, payload: IncomingPatchIn) -> IncomingDetail:
+def incoming_patch(request: HttpRequest, document_id: PathId, payload: IncomingPatchIn) -> IncomingDetail:
     actor = request_actor(request)
     document = incoming_get_for_user(actor=actor, document_id=document_id)
     changes = payload.model_dump(exclude_unset=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from vanthu.api.auth import request_actor
-from vanthu.api.schemas import AgencyOut, DocumentTypeOut, LeaderOut, MembershipOut, MeOut, UnitOut, UserOut
+from vanthu.api.schemas import AgencyOut, DocumentTypeOut, LeaderOut, MembershipOut, MeOut, PathId, UnitOut, UserOut
 from vanthu.core.errors import NotFoundError
 from vanthu.documents.models import DocumentType
 from vanthu.organizations.actor import Actor, memberships_for
@@ -43,13 +43,13 @@ def _own_agency(actor: Actor, agency_id: int) -> int:
 
 
 @router.get("/agencies/{agency_id}/units", response=list[UnitOut], summary="Các đơn vị của cơ quan mình")
-def agency_units(request: HttpRequest, agency_id: int) -> list[Unit]:
+def agency_units(request: HttpRequest, agency_id: PathId) -> list[Unit]:
     agency_id = _own_agency(request_actor(request), agency_id)
     return list(Unit.objects.filter(agency_id=agency_id, is_active=True).order_by("name"))
 
 
 @router.get("/agencies/{agency_id}/leaders", response=list[LeaderOut], summary="Lãnh đạo của cơ quan mình")
-def agency_leaders(request: HttpRequest, agency_id: int) -> list[LeaderOut]:
+def agency_leaders(request: HttpRequest, agency_id: PathId) -> list[LeaderOut]:
     agency_id = _own_agency(request_actor(request), agency_id)
     memberships = (
         Membership.objects.filter(agency_id=agency_id, is_active=True, user__is_active=True,
