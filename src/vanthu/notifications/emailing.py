@@ -1,8 +1,18 @@
 """E-mail for one notification, sent at most once.
 
-Locking rule: the notification row is locked (``SELECT … FOR UPDATE``) for the whole send, and ``emailed_at`` is
-set in the same transaction. A task that runs twice, or two workers that pick up the same notification, meet on
-that lock; the second one sees ``emailed_at`` and sends nothing.
+Claim rule: the SMTP conversation (up to the SMTP timeout) never runs inside a transaction, because on SQLite an
+open write transaction blocks every other writer for that long. Instead:
+
+1. a single conditional ``UPDATE`` claims the row (sets ``email_claimed_at``) unless it was already e-mailed,
+   given up on, or claimed less than ``CLAIM_STALE_AFTER`` ago; it commits at once;
+2. the message is sent with no transaction open;
+3. a second short transaction records ``emailed_at`` and the audit event (or, on a transient failure, releases
+   the claim so the retry can take it; after the last attempt it records ``email_failed_at``).
+
+A task that runs twice, or two workers that pick up the same notification, meet on step 1: the database applies
+the ``UPDATE`` to one of them only, and the other sends nothing. A claim left by a crashed worker goes stale and
+the next attempt (``enqueue_missed_emails``) takes it over. The claim itself is bookkeeping of the worker, not a
+change a person sees, so it is not audited; the outcome is.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +36,7 @@ from vanthu.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 RETRY_BASE_SECONDS = 60
+CLAIM_STALE_AFTER = dt.timedelta(minutes=10)
 
 
 class EmailOutcome(enum.StrEnum):
@@ -72,36 +84,63 @@ def notification_email_message(notification: Notification) -> EmailMessage:
     return EmailMessage(subject=subject[:250], body="\n".join(lines), to=[user.email])
 
 
-@transaction.atomic
-def notification_email_send(*, notification_id: int, attempt: int = 1) -> EmailOutcome:
-    """Send the e-mail of one notification unless it was already sent (see the locking rule above)."""
-    notification = (
-        Notification.objects.select_for_update(of=("self",)).select_related("user")
-        .filter(pk=notification_id).first()
-    )
+def _claim(notification_id: int) -> tuple[Notification, dt.datetime] | None:
+    """Claim the notification for sending (one committed ``UPDATE``); ``None`` when there is nothing to send."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None or notification.email_failed_at is not None:
-        return EmailOutcome.SKIPPED
+        return None
     if not notification.wants_email or not notification.user.email or not notification.user.is_active:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            Notification.objects.filter(pk=notification_id, emailed_at__isnull=True, email_failed_at__isnull=True)
+            .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_STALE_AFTER))
+            .update(email_claimed_at=now)
+        )
+    if not claimed:
+        return None
+    notification.email_claimed_at = now
+    return notification, now
+
+
+@transaction.atomic
+def _record_sent(notification: Notification, attempt: int) -> None:
+    updated = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now())
+    if updated:
+        audit_record(
+            actor=None, event_type="notification.emailed", target=notification,
+            data={"attempt": attempt, "kind": notification.kind},
+        )
+
+
+@transaction.atomic
+def _record_failure(notification: Notification, claimed_at: dt.datetime, attempt: int, exc: Exception) -> EmailOutcome:
+    if attempt >= max_attempts():
+        logger.error("E-mail of notification %s failed for good after %s attempts: %s",
+                     notification.pk, attempt, exc)
+        Notification.objects.filter(pk=notification.pk).update(email_failed_at=timezone.now())
+        audit_record(
+            actor=None, event_type="notification.email_failed", target=notification,
+            data={"attempts": attempt, "error": str(exc)[:300]},
+        )
+        return EmailOutcome.FAILED
+    logger.warning("E-mail of notification %s failed (attempt %s): %s", notification.pk, attempt, exc)
+    # Release our own claim so the scheduled retry may take it (a newer claim is another worker's).
+    Notification.objects.filter(pk=notification.pk, email_claimed_at=claimed_at).update(email_claimed_at=None)
+    return EmailOutcome.RETRY
+
+
+def notification_email_send(*, notification_id: int, attempt: int = 1) -> EmailOutcome:
+    """Send the e-mail of one notification unless it was already sent or is being sent (see the claim rule)."""
+    claim = _claim(notification_id)
+    if claim is None:
         return EmailOutcome.SKIPPED
+    notification, claimed_at = claim
     try:
         notification_email_message(notification).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
-        if attempt >= max_attempts():
-            logger.error("E-mail of notification %s failed for good after %s attempts: %s",
-                         notification_id, attempt, exc)
-            notification.email_failed_at = timezone.now()
-            notification.save(update_fields=["email_failed_at"])
-            audit_record(
-                actor=None, event_type="notification.email_failed", target=notification,
-                data={"attempts": attempt, "error": str(exc)[:300]},
-            )
-            return EmailOutcome.FAILED
-        logger.warning("E-mail of notification %s failed (attempt %s): %s", notification_id, attempt, exc)
-        return EmailOutcome.RETRY
-    notification.emailed_at = timezone.now()
-    notification.save(update_fields=["emailed_at"])
-    audit_record(
-        actor=None, event_type="notification.emailed", target=notification,
-        data={"attempt": attempt, "kind": notification.kind},
-    )
+        return _record_failure(notification, claimed_at, attempt, exc)
+    _record_sent(notification, attempt)
     return EmailOutcome.SENT

@@ -26,6 +26,9 @@ class Notification(models.Model):
     show_in_app = models.BooleanField(default=True)
     wants_email = models.BooleanField(default=True)
     email_failed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker that is sending the e-mail (outside any transaction); a claim older than the stale limit
+    # in ``vanthu.notifications.emailing`` is taken to be a crashed worker's and may be claimed again.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
