@@ -14,12 +14,15 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from vanthu.core.errors import ApplicationError
+from vanthu.documents.inputs import UploadedContent
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -158,3 +161,9 @@ def text_extract(*, content: bytes, content_type: str) -> str:
     except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, subprocess.TimeoutExpired):
         return ""
     return ""
+
+
+def upload_content(upload: UploadedFile[Any]) -> UploadedContent:
+    """An uploaded file (web form or API) as service input, refused before reading when it is too large."""
+    name = upload.name or "tep"
+    return UploadedContent(filename=name, content=upload_read(filename=name, size=upload.size, read=upload.read))

@@ -31,7 +31,8 @@ from vanthu.api.schemas import (
 )
 from vanthu.core.blobs import blob_open
 from vanthu.core.errors import ApplicationError, NotFoundError
-from vanthu.documents.inputs import IncomingInput, UploadedContent
+from vanthu.documents.files import upload_content
+from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.documents.selectors import (
     HomeCounters,
@@ -143,8 +144,8 @@ def incoming_create_view(
     fields = meta.model_dump(exclude={"register_id"})
     data = IncomingInput(
         **fields,
-        main_file=UploadedContent(main_file.name or "", main_file.read()) if main_file else None,
-        attachments=tuple(UploadedContent(a.name or "", a.read()) for a in attachments or ()),
+        main_file=upload_content(main_file) if main_file else None,
+        attachments=tuple(upload_content(a) for a in attachments or ()),
     )
     document = incoming_create(actor=actor, data=data, register_id=meta.register_id)
     return 201, incoming_detail(actor=actor, document_id=document.pk)

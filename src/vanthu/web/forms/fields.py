@@ -5,11 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-
-from vanthu.documents.files import upload_read
-from vanthu.documents.inputs import UploadedContent
 
 # Vietnamese users type dd/mm/yyyy; ISO is accepted too because phone date pickers send it.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -45,8 +41,3 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         items = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
-def upload_content(upload: UploadedFile[Any]) -> UploadedContent:
-    name = upload.name or "tep"
-    return UploadedContent(filename=name, content=upload_read(filename=name, size=upload.size, read=upload.read))

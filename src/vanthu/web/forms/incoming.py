@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.documents.enums import Confidentiality, FileRole, IncomingState, Priority
+from vanthu.documents.files import upload_content
 from vanthu.documents.inputs import IncomingInput, incoming_input_from
 from vanthu.documents.models import DocumentType, IncomingDocument, Register
 from vanthu.documents.selectors import IncomingFilters
-from vanthu.web.forms.fields import MultipleFileField, VnDateField, upload_content
+from vanthu.web.forms.fields import MultipleFileField, VnDateField
 
 BOXES = [
     ("", _("Tất cả")),
