@@ -6,10 +6,11 @@
 #   chromium        browser tests (Playwright drives Debian's Chromium; no browser download)
 #   gettext         msgfmt for the English translation catalogue
 #   postgresql-contrib  the unaccent extension for PostgreSQL search
+#   softhsm2, opensc, libnss3-tools  PKCS#11 token in tests (SoftHSM2), pkcs11-tool, certutil for pdfsig's NSS trust store
 set -euo pipefail
 want=(poppler-utils fonts-liberation2 fonts-dejavu-core gettext)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium)
+  want+=(chromium softhsm2 opensc libnss3-tools)
 fi
 missing=()
 for pkg in "${want[@]}"; do

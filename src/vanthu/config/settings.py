@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vanthu.organizations",
     "vanthu.documents",
     "vanthu.workflows",
+    "vanthu.signing",
     "vanthu.search",
     "vanthu.notifications",
     "vanthu.api",
