@@ -192,3 +192,11 @@ class DocumentShare(models.Model):
     def __str__(self) -> str:
         return f"{self.incoming_id} → {self.user_id}"
 
+
+# Outgoing documents live in their own package; imported here so Django registers them under "documents".
+from vanthu.documents.outgoing.models import (  # noqa: E402, F401
+    DraftVersion,
+    OutgoingDocument,
+    RegisterRule,
+    ReviewStep,
+)
