@@ -1,0 +1,64 @@
+"""Refusals of the signing path. Codes are stable; messages are Vietnamese msgids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from vanthu.core.errors import ApplicationError, PermissionDeniedError
+
+
+class SigningError(ApplicationError):
+    """Base class: every signing refusal is an ApplicationError with its own code."""
+
+
+class WrongPinError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.wrong_pin", _("Mã PIN không đúng"), extra)
+
+
+class TokenLockedError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.token_locked", _("Thiết bị ký đã bị khóa"), extra)
+
+
+class KeyUnavailableError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.key_unavailable", _("Không tìm thấy khóa ký trên thiết bị"), extra)
+
+
+class CertificateExpiredError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.certificate_expired", _("Chứng thư số đã hết hạn"), extra)
+
+
+class CertificateNotYetValidError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.certificate_not_yet_valid", _("Chứng thư số chưa có hiệu lực"), extra)
+
+
+class CertificateRevokedError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.certificate_revoked", _("Chứng thư số đã bị thu hồi"), extra)
+
+
+class CertificateUntrustedError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            "signing.certificate_untrusted",
+            _("Không xác thực được chứng thư số (chuỗi tin cậy hoặc trạng thái thu hồi)"),
+            extra,
+        )
+
+
+class CertificateNotOwnedError(PermissionDeniedError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            "signing.certificate_not_owned", _("Chứng thư số không thuộc về người ký"), extra
+        )
+
+
+class SigningFailedError(SigningError):
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.failed", _("Ký số không thành công"), extra)
