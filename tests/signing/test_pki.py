@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
+import json
 import shutil
 import subprocess
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from asn1crypto import crl as asn1_crl
@@ -15,10 +19,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from PIL import Image
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko_certvalidator import CertificateValidator
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import ExpiredError, NotYetValidError, RevokedError
 
+from vanthu.demo.data import AGENCIES
+from vanthu.signing.pki.builder import load_pki
+from vanthu.signing.pki.demo import init_demo_pki
+from vanthu.signing.pki.service import PkiService
 from vanthu.signing.pki.testing import TestPki
 
 
@@ -140,3 +151,105 @@ def test_nss_database_for_pdfsig_trusts_the_demo_root(test_pki: TestPki) -> None
                              text=True).stdout
     [root_line] = [line for line in listing.splitlines() if line.startswith("Vanthu Demo Root CA")]
     assert root_line.split()[-1] == "CT,C,C"
+
+
+# --- the demo PKI (`vanthu pki init` / `serve`) -------------------------------------------------------------------
+
+DEMO_AGENCIES = AGENCIES[:2]  # the province and one department keep the test fast; the code path is the same
+
+
+@pytest.fixture(scope="module")
+def demo_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, PkiService]]:
+    service = PkiService()  # bind first: the certificates must point at the port that will serve them
+    directory = tmp_path_factory.mktemp("demo-pki")
+    try:
+        init_demo_pki(directory, port=service.port, agencies=DEMO_AGENCIES)
+        service.mount(load_pki(directory))  # reloaded from disk, as `vanthu pki serve` does
+        service.start()
+        yield directory, service
+    finally:
+        service.stop()
+
+
+def _pixels(path: Path) -> Image.Image:
+    return Image.open(path).convert("RGBA")
+
+
+def _opaque(image: Image.Image) -> list[tuple[int, int, int]]:
+    data = image.tobytes()
+    return [(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), 4) if data[i + 3] > 200]
+
+
+def _alpha(image: Image.Image, xy: tuple[int, int]) -> int:
+    pixel = image.getpixel(xy)
+    assert isinstance(pixel, tuple)
+    return int(pixel[3])
+
+
+def test_demo_init_writes_certificates_images_manifest_and_warning(demo_pki: tuple[Path, PkiService]) -> None:
+    directory, _ = demo_pki
+    assert "KHÔNG DÙNG CHO MỤC ĐÍCH THẬT" in (directory / "README.txt").read_text(encoding="utf-8")
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["username"] for e in manifest["leaders"]] == ["chutich.ubnd", "phochutich.ubnd", "giamdoc.sonv",
+                                                            "phogiamdoc.sonv"]
+    head = x509.load_pem_x509_certificate((directory / manifest["leaders"][0]["cert"]).read_bytes())
+    assert head.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "Nguyễn Văn Minh"
+    assert (directory / manifest["leaders"][0]["key"]).read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    [province, department] = manifest["agencies"]
+    seal_cert = x509.load_pem_x509_certificate((directory / department["cert"]).read_bytes())
+    assert seal_cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "Sở Nội vụ"
+    assert "000.00.01.H99" in seal_cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value
+    assert province["seal_diameter_mm"] == 40.0 and province["dpi"] == 300
+
+
+def test_demo_signature_is_blue_and_seal_is_red_at_real_size_on_transparent_backgrounds(
+        demo_pki: tuple[Path, PkiService]) -> None:
+    directory, _ = demo_pki
+    signature = _pixels(directory / "images" / "chutich.ubnd.signature.png")
+    seal = _pixels(directory / "images" / "ubnd.seal.png")
+    for image in (signature, seal):
+        assert _alpha(image, (0, 0)) == 0  # transparent corner
+    inked = _opaque(signature)
+    assert len(inked) > 500 and all(b > r + 60 and b > g + 60 for r, g, b in inked)
+    stamped = _opaque(seal)
+    assert len(stamped) > 2000 and all(r > g + 100 and r > b + 100 for r, g, b in stamped)
+    assert Image.open(directory / "images" / "ubnd.seal.png").info["dpi"] == pytest.approx((300, 300), abs=0.1)
+    assert seal.size == (round(40 / 25.4 * 300),) * 2  # 40 mm at 300 dpi
+    cx = seal.width // 2
+    assert _alpha(seal, (cx, round(seal.height * 0.44))) > 200  # the star in the middle
+
+
+def test_demo_pki_served_after_reload_answers_ocsp_for_a_leader(demo_pki: tuple[Path, PkiService]) -> None:
+    directory, service = demo_pki
+    reloaded = load_pki(directory)
+    exported = (directory / "certs" / "chutich.ubnd.pem").read_bytes()
+    assert reloaded.cert_der("chutich.ubnd") == x509.load_pem_x509_certificate(exported).public_bytes(Encoding.DER)
+    root = _asn1((directory / "root.pem").read_bytes())
+    context = ValidationContext(trust_roots=[root], allow_fetching=True, revocation_mode="hard-fail",
+                                other_certs=[_asn1((directory / "intermediate.pem").read_bytes())])
+    validator = CertificateValidator(_asn1(exported), validation_context=context)
+    path = asyncio.run(validator.async_validate_usage({"non_repudiation"}))  # type: ignore[no-untyped-call]
+    assert path.first.subject.native["common_name"] == root.subject.native["common_name"]
+    assert service.ocsp_url.startswith(f"http://127.0.0.1:{service.port}/")
+
+
+def test_demo_init_keeps_an_existing_pki_unless_forced(demo_pki: tuple[Path, PkiService], tmp_path: Path) -> None:
+    directory, service = demo_pki
+    root_before = (directory / "root.pem").read_bytes()
+    out = io.StringIO()
+    call_command("pki", "init", "--dir", str(directory), stdout=out)
+    assert "giữ nguyên" in out.getvalue()
+    assert (directory / "root.pem").read_bytes() == root_before
+    _, created = init_demo_pki(tmp_path / "fresh", port=service.port, agencies=DEMO_AGENCIES[:1])
+    root_first = (tmp_path / "fresh" / "root.pem").read_bytes()
+    _, recreated = init_demo_pki(tmp_path / "fresh", port=service.port, agencies=DEMO_AGENCIES[:1], force=True)
+    assert created and recreated and (tmp_path / "fresh" / "root.pem").read_bytes() != root_first
+
+
+def test_pki_serve_refuses_a_missing_pki_and_a_port_the_certificates_do_not_name(
+        demo_pki: tuple[Path, PkiService], tmp_path: Path) -> None:
+    directory, service = demo_pki
+    with pytest.raises(CommandError, match="pki init"):
+        call_command("pki", "serve", "--dir", str(tmp_path / "none"))
+    with pytest.raises(CommandError, match="không thể phục vụ"):
+        call_command("pki", "serve", "--dir", str(directory), "--port", str(service.port + 1))
