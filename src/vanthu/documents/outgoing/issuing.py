@@ -22,7 +22,7 @@ from vanthu.organizations.actor import Actor
 def outgoing_assert_can_send_electronically(document: OutgoingDocument) -> None:
     """Secret documents (Mật, Tối mật, Tuyệt mật) are numbered and registered but never sent over the network."""
     if document.is_secret:
-        raise ApplicationError("secret_not_sent", _("Văn bản mật không được gửi qua mạng."),
+        raise ApplicationError("secret_not_sent", _("Văn bản mật không được gửi qua mạng"),
                                {"confidentiality": document.confidentiality})
 
 

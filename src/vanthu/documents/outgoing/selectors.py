@@ -24,7 +24,7 @@ def outgoing_visibility_q(actor: Actor) -> Q:
     participant = Q(drafter_id=user_id) | Q(signer_id=user_id) | reviewer
     scope: Q = Q(participant)
     if actor.has_role(RoleCode.CLERK, RoleCode.LEADER):
-        office = Q() if actor.user.can_handle_secret else Q(confidentiality=0)
+        office = Q(pk__isnull=False) if actor.user.can_handle_secret else Q(confidentiality=0)
         scope = scope | office
     return Q(agency_id=actor.agency_id) & scope
 
