@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.builders import AgencyKit
+from tests.outgoing.helpers import signed
+from vanthu.core.errors import NotFoundError, PermissionDeniedError
+from vanthu.documents.outgoing.book import (
+    outgoing_book_pdf,
+    outgoing_book_xlsx,
+    outgoing_register_book,
+)
+from vanthu.documents.outgoing.services import outgoing_number, outgoing_void
+from vanthu.documents.registers.rows import RegisterPeriod
+
+pytestmark = pytest.mark.django_db
+
+
+def _book(kit: AgencyKit) -> tuple[int, str]:
+    first = outgoing_number(actor=kit.clerk, document_id=signed(kit, "QUYET_DINH").pk)
+    second = outgoing_number(actor=kit.clerk, document_id=signed(kit, "CONG_VAN").pk)
+    outgoing_void(actor=kit.clerk, document_id=second.pk, reason="Sai nơi nhận")
+    assert first.register is not None
+    return first.register_id or 0, first.reference
+
+
+def test_register_book_has_ten_columns_and_marks_a_voided_number(kit: AgencyKit) -> None:
+    register_id, reference = _book(kit)
+    book = outgoing_register_book(actor=kit.clerk, register_id=register_id,
+                                  period=RegisterPeriod.for_year(timezone.localdate().year))
+    assert len(book.columns) == 10 and book.columns[0] == "Số, ký hiệu văn bản"
+    assert [r.reference for r in book.rows] == [reference, f"02/{kit.agency.abbreviation}-KHTC"]
+    first, second = book.rows
+    assert first.type_and_subject.startswith("Quyết định: ") and first.signer == kit.leader.user.full_name
+    assert first.issued_date == timezone.localdate().strftime("%d/%m/%Y")
+    assert second.note == "Đã hủy số: Sai nơi nhận"
+    assert all(len(r.cells()) == 10 for r in book.rows)
+
+
+def test_register_book_exports_xlsx_and_pdf_with_the_same_rows(kit: AgencyKit) -> None:
+    register_id, reference = _book(kit)
+    book = outgoing_register_book(actor=kit.leader, register_id=register_id,
+                                  period=RegisterPeriod.for_year(timezone.localdate().year))
+    sheet = load_workbook(io.BytesIO(outgoing_book_xlsx(book))).active
+    assert sheet is not None
+    assert sheet.cell(row=5, column=3).value == "Tên loại và trích yếu nội dung văn bản"
+    assert sheet.cell(row=6, column=1).value == reference
+    text = subprocess.run(["pdftotext", "-", "-"], input=outgoing_book_pdf(book), capture_output=True,
+                          check=True).stdout.decode()
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text
+    assert reference in "".join(text.split())  # a narrow cell may wrap the reference
+
+
+def test_register_book_is_for_clerks_and_leaders_of_the_agency(kit: AgencyKit, other_kit: AgencyKit) -> None:
+    register_id, _reference = _book(kit)
+    period = RegisterPeriod.for_year(timezone.localdate().year)
+    with pytest.raises(PermissionDeniedError):
+        outgoing_register_book(actor=kit.specialist, register_id=register_id, period=period)
+    with pytest.raises(NotFoundError):
+        outgoing_register_book(actor=other_kit.clerk, register_id=register_id, period=period)
