@@ -278,3 +278,13 @@ def test_unreadable_trust_root_file_is_refused(tmp_path: pytest.TempPathFactory)
         trust_roots_load([b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
 
     assert caught.value.code == "trust_root_unreadable"
+
+
+def test_document_timestamp_after_signing_keeps_the_signature_valid(test_pki: TestPki, signed_person: bytes) -> None:
+    writer = IncrementalPdfFileWriter(BytesIO(signed_person), strict=False)
+    stamped = signers.PdfTimeStamper(timestamps.HTTPTimeStamper(test_pki.tsa_url)).timestamp_pdf(writer, "sha256")
+
+    report = validate(stamped.getvalue(), test_pki)
+
+    assert report.indication is Indication.TOTAL_PASSED, report.reasons
+    assert [sig.field_name for sig in report.signatures] == ["ChuKy1"] and report.reasons == ()

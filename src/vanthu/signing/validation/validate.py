@@ -66,9 +66,12 @@ def _embedded_revinfo(dss: DocumentSecurityStore | None) -> tuple[list[x509.Cert
     return list(dss.load_certs()), context.ocsps, context.crls
 
 
-def _removed_signatures(reader: PdfFileReader, current: list[EmbeddedPdfSignature]) -> list[str]:
-    """Names of signature fields that were signed in an earlier revision and no longer are."""
-    present = {bytes(sig.sig_object["/Contents"]) for sig in current}
+def _removed_signatures(reader: PdfFileReader) -> list[str]:
+    """Names of signature fields that were signed in an earlier revision and no longer are.
+
+    Document timestamps count as present signatures here, so a B-LTA file is not misreported.
+    """
+    present = {bytes(sig.sig_object["/Contents"]) for sig in reader.embedded_signatures}
     removed: list[str] = []
     for revision in range(reader.xrefs.total_revisions):
         resolver = reader.get_historical_resolver(revision)
@@ -119,7 +122,7 @@ def pdf_validate(
 
     reasons: list[str] = []
     indication, sub = worst([(r.indication, r.sub_indication) for r in reports])
-    for name in _removed_signatures(reader, signatures):
+    for name in _removed_signatures(reader):
         reasons.append(gettext("Chữ ký số tại trường «%(field)s» đã bị xóa khỏi tệp sau khi ký.")
                        % {"field": name})
         indication, sub = worst([(indication, sub), (Indication.TOTAL_FAILED, "FORMAT_FAILURE")])
