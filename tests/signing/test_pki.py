@@ -22,10 +22,14 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import ExpiredError, NotYetValidError, RevokedError
 
+from tests.builders import pdf_bytes
 from vanthu.demo.data import AGENCIES
 from vanthu.signing.pki.builder import load_pki
 from vanthu.signing.pki.demo import init_demo_pki
@@ -253,3 +257,33 @@ def test_pki_serve_refuses_a_missing_pki_and_a_port_the_certificates_do_not_name
         call_command("pki", "serve", "--dir", str(tmp_path / "none"))
     with pytest.raises(CommandError, match="không thể phục vụ"):
         call_command("pki", "serve", "--dir", str(directory), "--port", str(service.port + 1))
+
+
+def _sign_with(test_pki: TestPki, label: str, tmp_path: Path) -> Path:
+    identity = test_pki.identity(label)
+    files = {"key.pem": identity.key_pem, "cert.pem": identity.cert_pem, "chain.pem": identity.chain_pem}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    signer = signers.SimpleSigner.load(str(tmp_path / "key.pem"), str(tmp_path / "cert.pem"),
+                                       ca_chain_files=[str(tmp_path / "chain.pem")])
+    assert signer is not None
+    signed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf_bytes())),
+                              signers.PdfSignatureMetadata(field_name="KySo", subfilter=SigSeedSubFilter.PADES),
+                              signer=signer, timestamper=HTTPTimeStamper(test_pki.tsa_url))
+    path = tmp_path / f"{label}.pdf"
+    path.write_bytes(signed.getvalue())
+    return path
+
+
+@pytest.mark.tool
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="needs poppler-utils")
+@pytest.mark.parametrize(("label", "verdict"), [("person-rsa", "Certificate is Trusted."),
+                                                ("person-ec", "Certificate is Trusted."),
+                                                ("revoked", "Certificate has been Revoked.")])
+def test_pdfsig_with_the_nss_database_checks_chain_and_live_ocsp(test_pki: TestPki, tmp_path: Path, label: str,
+                                                                 verdict: str) -> None:
+    # Not `-no-ocsp`: poppler 22.12 then reports every certificate as "Unknown issue".
+    result = subprocess.run(["pdfsig", "-nssdir", str(test_pki.nss_dir), str(_sign_with(test_pki, label, tmp_path))],
+                            check=True, capture_output=True, text=True)
+    assert "Signature Validation: Signature is Valid." in result.stdout
+    assert f"Certificate Validation: {verdict}" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from certomancer.integrations.animator import Animator, AnimatorArchStore
@@ -20,6 +21,15 @@ if TYPE_CHECKING:
 class _QuietHandler(WSGIRequestHandler):
     def log(self, type: str, message: str, *args: Any) -> None:
         return None
+
+
+class _WholeSecondAnimator(Animator):
+    """Certomancer stamps OCSP, CRL and TSA answers with ``now`` including microseconds; NSS (``pdfsig``) rejects
+    fractional seconds in OCSP GeneralizedTime values, so answer with whole seconds."""
+
+    def at_time(self, request: Any) -> datetime:
+        moment: datetime = super().at_time(request)
+        return moment.replace(microsecond=0)
 
 
 class _Slot:
@@ -66,7 +76,7 @@ class PkiService:
     def mount(self, pki: BuiltPki) -> None:
         if pki.url_prefix != self.url_prefix:
             raise ValueError(f"PKI was built for {pki.url_prefix}, service listens on {self.url_prefix}")
-        self._slot.app = Animator(AnimatorArchStore(pki.config.pki_archs), with_web_ui=False)
+        self._slot.app = _WholeSecondAnimator(AnimatorArchStore(pki.config.pki_archs), with_web_ui=False)
 
     def start(self) -> None:
         """Serve in a daemon thread."""
