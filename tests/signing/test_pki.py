@@ -264,8 +264,8 @@ def _sign_with(test_pki: TestPki, label: str, tmp_path: Path) -> Path:
     files = {"key.pem": identity.key_pem, "cert.pem": identity.cert_pem, "chain.pem": identity.chain_pem}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    signer = signers.SimpleSigner.load(str(tmp_path / "key.pem"), str(tmp_path / "cert.pem"),
-                                       ca_chain_files=[str(tmp_path / "chain.pem")])
+    signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
+        str(tmp_path / "key.pem"), str(tmp_path / "cert.pem"), ca_chain_files=[str(tmp_path / "chain.pem")])
     assert signer is not None
     signed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf_bytes())),
                               signers.PdfSignatureMetadata(field_name="KySo", subfilter=SigSeedSubFilter.PADES),

@@ -28,7 +28,7 @@ class _WholeSecondAnimator(Animator):
     fractional seconds in OCSP GeneralizedTime values, so answer with whole seconds."""
 
     def at_time(self, request: Any) -> datetime:
-        moment: datetime = super().at_time(request)
+        moment: datetime = super().at_time(request)  # type: ignore[no-untyped-call]
         return moment.replace(microsecond=0)
 
 
