@@ -29,9 +29,11 @@ messages: $(STAMP)
 demo: system-deps $(STAMP) vendor messages
 	$(BIN)/vanthu migrate --noinput
 	$(BIN)/vanthu demo-load
-	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
-	@$(BIN)/vanthu worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/vanthu pki init
+	@echo "Starting the demo PKI (TSA/OCSP/CRL), the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
+	@$(BIN)/vanthu pki serve & pki=$$!; \
+	  $(BIN)/vanthu worker & worker=$$!; \
+	  trap 'kill $$worker $$pki 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/vanthu serve --host $(HOST) --port $(PORT)
 
 ## make demo-reset: wipe the demo database and files, then make demo.
