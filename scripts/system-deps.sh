@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Vanthu and its test suite use, when they are missing.
-#   poppler-utils   pdftotext (search index), pdftoppm
+#   poppler-utils   pdftotext (search index, placement of the number/date/signature in drafts), pdftoppm
+#   libreoffice-writer-nogui  soffice --headless: DOCX/ODT drafts converted to PDF (documents/convert.py)
 #   fonts-liberation2 Liberation Serif 2 (Times-compatible, with Vietnamese glyphs) for generated PDFs;
 #                     fonts-dejavu-core is the fallback the PDF code accepts
 #   chromium        browser tests (Playwright drives Debian's Chromium; no browser download)
@@ -8,7 +9,7 @@
 #   postgresql-contrib  the unaccent extension for PostgreSQL search
 #   softhsm2, opensc, libnss3-tools  PKCS#11 token in tests (SoftHSM2), pkcs11-tool, certutil for pdfsig's NSS trust store
 set -euo pipefail
-want=(poppler-utils fonts-liberation2 fonts-dejavu-core gettext)
+want=(poppler-utils fonts-liberation2 fonts-dejavu-core gettext libreoffice-writer-nogui)
 if [ "${1:-}" = "--test" ]; then
   want+=(chromium softhsm2 opensc libnss3-tools)
 fi

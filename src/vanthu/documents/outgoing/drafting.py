@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError, PermissionDeniedError
+from vanthu.documents.convert import office_to_pdf
 from vanthu.documents.enums import Channel
-from vanthu.documents.files import DOCX, ODT, PDF, file_check
+from vanthu.documents.files import DOCX, ODT, PDF, CheckedFile, file_check
 from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, SigningCapacity, TemplateKind
 from vanthu.documents.outgoing.inputs import OutgoingInput, Route, TemplateInput
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument, ReviewStep
+from vanthu.documents.outgoing.placement import locate_fields
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.template import TemplateFields, template_render
 from vanthu.documents.outgoing.transitions import lock_outgoing, transition_apply, transition_check
@@ -24,6 +31,8 @@ from vanthu.organizations.models import Agency, Membership, Unit, User
 
 DRAFTER_ROLES = (RoleCode.SPECIALIST, RoleCode.UNIT_LEADER, RoleCode.LEADER, RoleCode.CLERK, RoleCode.FORMAT_CHECKER)
 SIGNER_ROLES = (RoleCode.LEADER, RoleCode.UNIT_LEADER)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def lock_visible(actor: Actor, document_id: int) -> OutgoingDocument:
@@ -106,18 +115,54 @@ def _template_pdf(document: OutgoingDocument, template: TemplateInput) -> tuple[
     return rendered.pdf, code, rendered.page_count, dict(rendered.boxes)
 
 
+def _check_source(source: UploadedContent) -> CheckedFile:
+    checked = file_check(filename=source.filename, content=source.content)
+    if checked.content_type not in (DOCX, ODT):
+        raise ApplicationError("draft_source_type", _("Tệp nguồn của dự thảo phải là DOCX hoặc ODT."))
+    return checked
+
+
+def _converted(source: CheckedFile) -> UploadedContent:
+    """The draft's PDF made by LibreOffice from its DOCX/ODT source (documents/convert.py)."""
+    pdf = office_to_pdf(content=source.content, filename=source.filename)
+    return UploadedContent(filename=f"{Path(source.filename).stem or 'du-thao'}.pdf", content=pdf)
+
+
+def _convert_first(service: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Convert a DOCX/ODT-only draft before the service's transaction opens: LibreOffice takes seconds, and an open
+    transaction would hold the row locks (and on SQLite, BEGIN IMMEDIATE, every other writer) meanwhile. The
+    service then sees the converted PDF as the upload and the DOCX/ODT as its source."""
+
+    @functools.wraps(service)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        source = kwargs.get("source")
+        if isinstance(source, UploadedContent) and kwargs.get("upload") is None and kwargs.get("template") is None:
+            kwargs["upload"] = _converted(_check_source(source))
+        return service(*args, **kwargs)
+
+    return wrapper
+
+
+def _signer_name(document: OutgoingDocument) -> str:
+    signer = document.signer
+    return (signer.full_name or "") if signer else ""
+
+
 def _add_version(
     *, document: OutgoingDocument, actor: Actor, upload: UploadedContent | None, source: UploadedContent | None,
     template: TemplateInput | None, note: str,
 ) -> DraftVersion:
-    if (upload is None) == (template is None):
-        raise ApplicationError("draft_source", _("Hãy tải lên tệp PDF của dự thảo hoặc chọn một mẫu dựng sẵn."))
-    source_blob = None
-    if source is not None:
-        checked_source = file_check(filename=source.filename, content=source.content)
-        if checked_source.content_type not in (DOCX, ODT):
-            raise ApplicationError("draft_source_type", _("Tệp nguồn của dự thảo phải là DOCX hoặc ODT."))
-        source_blob = blob_store(content=checked_source.content, content_type=checked_source.content_type)
+    """A new DraftVersion from an uploaded PDF (its DOCX/ODT source kept if given), from a DOCX/ODT alone
+    (converted to PDF with LibreOffice), or from a built-in template. Uploaded and converted PDFs get their number,
+    date, signature and seal boxes located in the text (outgoing/placement.py). Every check and the conversion run
+    before anything is stored, so a refused file leaves no blob behind."""
+    if (upload is not None and template is not None) or (upload is None and template is None and source is None):
+        raise ApplicationError("draft_source", _("Hãy tải lên tệp PDF hoặc DOCX/ODT của dự thảo, hoặc chọn một "
+                                                 "mẫu dựng sẵn."))
+    checked_source = _check_source(source) if source is not None else None
+    if upload is None and template is None:
+        assert checked_source is not None
+        upload = _converted(checked_source)
     boxes: dict[str, object] = {}
     template_code = ""
     if upload is not None:
@@ -125,10 +170,14 @@ def _add_version(
         if checked.content_type != PDF:
             raise ApplicationError("draft_not_pdf", _("Dự thảo phải là tệp PDF."))
         pdf, filename, pages = checked.content, checked.filename, checked.page_count
+        boxes = locate_fields(pdf, signer_name=_signer_name(document), place_name=document.agency.place_name)
     else:
         assert template is not None
         pdf, template_code, pages, boxes = _template_pdf(document, template)
         filename = f"du-thao-{document.pk}.pdf"
+    source_blob = None
+    if checked_source is not None:
+        source_blob = blob_store(content=checked_source.content, content_type=checked_source.content_type)
     number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return DraftVersion.objects.create(
         document=document, number=number, pdf=blob_store(content=pdf, content_type=PDF), source=source_blob,
@@ -137,6 +186,7 @@ def _add_version(
     )
 
 
+@_convert_first
 @transaction.atomic
 def outgoing_create(
     *, actor: Actor, data: OutgoingInput, upload: UploadedContent | None = None,
@@ -171,6 +221,7 @@ def _require_drafter(actor: Actor, document: OutgoingDocument) -> None:
         raise PermissionDeniedError("forbidden", _("Chỉ người soạn thảo được thực hiện thao tác này."))
 
 
+@_convert_first
 @transaction.atomic
 def outgoing_new_version(
     *, actor: Actor, document_id: int, upload: UploadedContent | None = None,
@@ -230,6 +281,7 @@ def outgoing_submit(*, actor: Actor, document_id: int, route: Route) -> Outgoing
     return document
 
 
+@_convert_first
 @transaction.atomic
 def outgoing_resubmit(
     *, actor: Actor, document_id: int, route: Route | None = None, upload: UploadedContent | None = None,
