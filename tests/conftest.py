@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 
 from tests.builders import AgencyKit, make_agency_kit
+from vanthu.signing.pki.testing import TestPki, start_test_pki
 
 # Reference data that data migrations seed. Transactional tests (live server, WebSocket, concurrency) end with a
 # flush that empties every table, so tests after them in the same worker would find no roles or document types.
@@ -41,3 +42,13 @@ def kit(db: None) -> AgencyKit:
 @pytest.fixture
 def other_kit(db: None) -> AgencyKit:
     return make_agency_kit()
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestPki]:
+    """The test PKI with TSA, OCSP and CRL served on loopback (one per xdist worker, started on first use)."""
+    pki = start_test_pki(tmp_path_factory.mktemp("pki"))
+    try:
+        yield pki
+    finally:
+        pki.stop()

@@ -192,6 +192,15 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 VANTHU_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 VANTHU_REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 
+# Ký số (signing): trust anchors besides the roots a system administrator imports (TrustedRoot), the RFC 3161
+# timestamp authority, and the demo PKI folder whose manifest supplies the TSA URL when VANTHU_TSA_URL is empty.
+VANTHU_TRUST_ROOT_FILES = env_list("TRUST_ROOTS", [])
+VANTHU_TRUST_ROOTS = VANTHU_TRUST_ROOT_FILES  # the name `vanthu pdf verify` reads
+VANTHU_TSA_URL = env_str("TSA_URL", "")
+VANTHU_DEMO_PKI_DIR = env_str("DEMO_PKI_DIR", str(VAR_DIR / "pki"))
+# PKCS#11 libraries users may register tokens/HSMs with (loading a library runs its code: an allow-list).
+VANTHU_PKCS11_MODULES = env_list("PKCS11_MODULES", [])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -25,3 +25,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+VANTHU_PKCS11_MODULES = ["/usr/lib/softhsm/libsofthsm2.so"]  # SoftHSM2 tokens in the signing tests

@@ -108,3 +108,71 @@ class SealImage(models.Model):
 
     def __str__(self) -> str:
         return f"seal-image:{self.agency_id}"
+
+
+class TrustedRoot(models.Model):
+    """A root CA the validation trusts: imported by a system administrator (the Vietnamese root CAs), or the
+    demo root in demo mode (``is_demo``)."""
+
+    pem = models.TextField()
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    fingerprint_sha256 = models.CharField(max_length=64, unique=True)
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    is_demo = models.BooleanField(_("CA demo"), default=False)
+    added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("CA gốc tin cậy")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class PdfCheck(models.Model):
+    """The validation report of one stored PDF (a blob), kept so pages and statistics do not re-validate."""
+
+    blob = models.ForeignKey(Blob, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=20)  # hợp lệ / không hợp lệ / chưa xác định as the ETSI indication
+    signature_count = models.PositiveSmallIntegerField(default=0)
+    has_valid_personal = models.BooleanField(default=False)
+    has_valid_organisation = models.BooleanField(default=False)
+    report = models.JSONField(default=dict)
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["blob", "-checked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.blob_id}: {self.verdict}"
+
+
+class SigningJobState(models.TextChoices):
+    QUEUED = "QUEUED", _("Đang chờ")
+    RUNNING = "RUNNING", _("Đang ký")
+    DONE = "DONE", _("Hoàn tất")
+    FAILED = "FAILED", _("Có lỗi")
+
+
+class SigningJob(models.Model):
+    """A batch of agency signatures run by the worker, with progress for the UI's progress bar."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    key_device = models.ForeignKey(KeyDevice, on_delete=models.PROTECT, related_name="+")
+    document_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"document_id": 1, "code": "...", "message": "..."}]
+    state = models.CharField(max_length=8, choices=SigningJobState.choices, default=SigningJobState.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"signing-job:{self.pk} {self.done}/{self.total}"

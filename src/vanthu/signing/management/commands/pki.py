@@ -45,9 +45,46 @@ class Command(BaseCommand):
                     "KHÔNG DÙNG CHO MỤC ĐÍCH THẬT."))
             else:
                 self.stdout.write(f"PKI demo đã có tại {directory}: giữ nguyên (dùng --force để tạo lại).")
+            self._register(directory)
             return
         if not exists(directory):
             raise CommandError(f"Chưa có PKI demo tại {directory}: chạy `vanthu pki init` trước.")
+        self._serve(directory, options)
+
+    def _register(self, directory: Path) -> None:
+        """Register the demo certificates, key devices and images for the demo users/agencies in the database."""
+        from django.db import DatabaseError, connection
+
+        from vanthu.signing.models import TrustedRoot
+        from vanthu.signing.pki.register import DEMO_PIN, demo_pki_register
+
+        try:
+            tables = connection.introspection.table_names()
+        except (DatabaseError, RuntimeError):  # no database here (or access blocked): the files are enough
+            self.stdout.write("Không kết nối được cơ sở dữ liệu: chưa đăng ký chứng thư demo.")
+            return
+        if TrustedRoot._meta.db_table not in tables:
+            self.stdout.write("Cơ sở dữ liệu chưa được tạo (vanthu migrate): chưa đăng ký chứng thư demo.")
+            return
+        result = demo_pki_register(directory)
+        if result.skipped and not result.changed() and result.skipped[0].startswith("no demo"):
+            self.stdout.write("Chưa có dữ liệu demo (vanthu demo-load): chưa đăng ký chứng thư demo.")
+            return
+        if result.changed():
+            self.stdout.write(self.style.SUCCESS(
+                f"Đã đăng ký: {result.trusted_roots} CA gốc demo, {result.certificates} chứng thư, "
+                f"{result.key_devices} thiết bị ký (mã PIN demo {DEMO_PIN}), {result.signature_images} ảnh chữ ký, "
+                f"{result.seal_images} ảnh con dấu."))
+        else:
+            self.stdout.write("Chứng thư, thiết bị ký và ảnh demo đã được đăng ký trước đó: không thay đổi gì.")
+        if result.skipped:
+            self.stdout.write(f"Bỏ qua (không có trong cơ sở dữ liệu): {', '.join(result.skipped)}")
+        configured = Path(getattr(settings, "VANTHU_DEMO_PKI_DIR", "") or "")
+        if not getattr(settings, "VANTHU_TSA_URL", "") and configured.resolve() != directory.resolve():
+            self.stdout.write(f"Lưu ý: đặt VANTHU_DEMO_PKI_DIR={directory} (hoặc VANTHU_TSA_URL) để ký số dùng "
+                              "dịch vụ dấu thời gian của PKI demo.")
+
+    def _serve(self, directory: Path, options: dict[str, Any]) -> None:
         pki = load_pki(directory)
         recorded = urlsplit(pki.url_prefix)
         port = options["port"] or recorded.port or DEFAULT_PORT
