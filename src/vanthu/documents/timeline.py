@@ -28,6 +28,10 @@ EVENT_LABELS = {
     "incoming.completed": _("Hoàn thành xử lý"),
     "incoming.reopened": _("Mở lại để xử lý tiếp"),
     "incoming.shared": _("Chia sẻ văn bản"),
+    "incoming.recall_requested": _("Cơ quan ban hành đề nghị thu hồi"),
+    "incoming.recalled": _("Đồng ý thu hồi, đã hủy bản nhận"),
+    "incoming.recall_refused": _("Từ chối thu hồi"),
+    "incoming.replaced": _("Văn bản đã được thay thế"),
 }
 
 

@@ -1,6 +1,7 @@
 """Choices of the outgoing-document life cycle (DOMAIN.md §4)."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +50,30 @@ class TemplateKind(models.TextChoices):
     TO_TRINH = "TO_TRINH", _("Tờ trình")
     THONG_BAO = "THONG_BAO", _("Thông báo")
     GIAY_MOI = "GIAY_MOI", _("Giấy mời")
+
+
+class DeliveryStatus(models.TextChoices):
+    """QCVN 102 status codes a recipient reports back (STANDARDS.md (c)); 13 is the sender's recall request."""
+
+    ARRIVED = "01", _("Đã đến")
+    RETURNED = "02", _("Bị trả lại")
+    ACCEPTED = "03", _("Đã tiếp nhận")
+    ASSIGNED = "04", _("Đã giao xử lý")
+    PROCESSING = "05", _("Đang xử lý")
+    COMPLETED = "06", _("Đã hoàn thành")
+    RECALL_REQUESTED = "13", _("Đề nghị thu hồi")
+    RECALL_AGREED = "15", _("Đồng ý thu hồi")
+    RECALL_REFUSED = "16", _("Từ chối thu hồi")
+
+
+# Once one of these is reported, later events are kept in the history but no longer change the status shown.
+TERMINAL_STATUS_CODES: frozenset[str] = frozenset({"02", "15", "16"})
+
+
+def delivery_status_label(code: str) -> str:
+    """The Vietnamese label of a status code; codes never seen in the wild show as "không xác định (NN)"."""
+    if not code:
+        return gettext("Chưa có trạng thái")
+    if code in DeliveryStatus.values:
+        return str(DeliveryStatus(code).label)
+    return gettext("không xác định (%(code)s)") % {"code": code}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanthu.core.blobs import blob_store
+from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError, PermissionDeniedError
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.files import PDF, file_check
@@ -15,6 +19,7 @@ from vanthu.documents.models import Register
 from vanthu.documents.numbering import format_number, number_next, register_default
 from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument, RegisterRule
+from vanthu.documents.outgoing.template import DATE_FIELD, NUMBER_FIELD
 from vanthu.documents.outgoing.transitions import transition_apply, transition_check
 from vanthu.organizations.actor import Actor
 
@@ -50,13 +55,80 @@ def register_for(document: OutgoingDocument) -> Register:
     return register_default(agency=document.agency, kind=kind)
 
 
-def _store_version(document: OutgoingDocument, actor: Actor, content: bytes, filename: str, note: str) -> None:
+def _store_version(
+    document: OutgoingDocument, actor: Actor, content: bytes, filename: str, note: str,
+    field_boxes: dict[str, Any] | None = None,
+) -> DraftVersion:
     number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     previous = document.versions.order_by("-number").first()
-    DraftVersion.objects.create(
+    return DraftVersion.objects.create(
         document=document, number=number, pdf=blob_store(content=content, content_type=PDF), filename=filename,
-        field_boxes=previous.field_boxes if previous else {}, created_by=actor.user, note=note,
+        field_boxes=field_boxes if field_boxes is not None else (previous.field_boxes if previous else {}),
+        template=previous.template if previous else "", page_count=previous.page_count if previous else None,
+        created_by=actor.user, note=note,
     )
+
+
+def field_box_located(version: DraftVersion, name: str) -> bool:
+    """Whether the draft itself prints the text around this box: a built-in template always does; for uploaded
+    or converted drafts the placement step says so per box (``"located"``); a box we had to invent (missing or
+    ``"located": False``) stands alone on the page."""
+    entry = (version.field_boxes or {}).get(name)
+    if not isinstance(entry, dict):
+        return False
+    return bool(version.template) or bool(entry.get("located", True))
+
+
+def issue_date_text(day: dt.date, place: str = "") -> str:
+    """ND30 Phụ lục I: "<địa danh>, ngày 05 tháng 3 năm 2026" — days below 10 and the months 1 and 2 take a
+    leading zero (ngày 05, tháng 01, tháng 02), other months do not."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place.strip()}, {text}" if place.strip() else text
+
+
+def number_date_values(document: OutgoingDocument, version: DraftVersion) -> dict[str, str]:
+    """What goes into the reserved fields. When the draft prints "Số:" and the place before the fields (templates,
+    located boxes), the fields hold "05/QĐ-UBND" and "ngày … tháng … năm …"; a field standing alone carries its
+    label and the place too."""
+    assert document.issued_date is not None
+    number = document.reference
+    date = issue_date_text(document.issued_date)
+    if not field_box_located(version, NUMBER_FIELD):
+        number = f"Số: {number}"
+    if not field_box_located(version, DATE_FIELD):
+        date = issue_date_text(document.issued_date, document.agency.place_name)
+    return {NUMBER_FIELD: number, DATE_FIELD: date}
+
+
+def _digitally_signed(pdf: bytes) -> bool:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        return bool(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
+    except (PdfError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _fill_number_and_date(document: OutgoingDocument, actor: Actor) -> bool:
+    """Write the number and date into the signed PDF's reserved fields as a new version (a form-filling revision
+    the leader's signature allows). Paper-signed scans and PDFs without a digital signature are left as they are.
+    Any failure propagates, so the caller's transaction gives the number back."""
+    from vanthu.signing.formfill import pdf_fill_text_fields
+
+    if document.signed_on_paper:
+        return False
+    version = document.versions.order_by("-number").first()
+    if version is None:
+        return False
+    pdf = blob_read(version.pdf)
+    if not _digitally_signed(pdf):
+        return False
+    filled = pdf_fill_text_fields(pdf, number_date_values(document, version), font_size=13,
+                                  italic_fields=(DATE_FIELD,), font_sizes={DATE_FIELD: 14})
+    _store_version(document, actor, filled, f"van-ban-{document.pk}-da-cap-so.pdf", _("Bản đã điền số, ngày"))
+    return True
 
 
 @transaction.atomic
@@ -109,24 +181,33 @@ def outgoing_number(*, actor: Actor, document_id: int) -> OutgoingDocument:
         "register": register, "number_year": today.year, "number": number, "code_number": format_number(number),
         "code_notation": code_notation_for(document), "issued_date": today, "numbered_at": now,
     }
+    for name, value in fields.items():
+        setattr(document, name, value)
+    filled = _fill_number_and_date(document, actor)
     transition_apply(
         document=document, transition=transition, actor=actor, fields=fields,
         data={"register": register.name, "number": number, "reference": f"{fields['code_number']}/"
-              f"{fields['code_notation']}", "issued_date": today.isoformat()},
+              f"{fields['code_notation']}", "issued_date": today.isoformat(), "filled": filled},
     )
     return document
 
 
 @transaction.atomic
-def outgoing_mark_sealed(*, actor: Actor, document_id: int, sealed_pdf: bytes | None = None,
-                         valid_signature: bool = True) -> OutgoingDocument:
-    """The agency's signature is on the document (called by the signing code; NUMBERED → SEALED)."""
+def outgoing_mark_sealed(
+    *, actor: Actor, document_id: int, sealed_pdf: bytes | None = None, valid_signature: bool = True,
+    valid_personal_signature: bool | None = None,
+) -> OutgoingDocument:
+    """The agency's signature is on the document (called by the signing code; NUMBERED → SEALED). The statistics
+    facts come from the validation of the final PDF: the agency signature, and — when given — the personal one."""
     document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="mark_sealed", actor=actor)
     if sealed_pdf is not None:
         _store_version(document, actor, sealed_pdf, f"van-ban-{document.pk}.pdf", _("Bản đã ký số cơ quan"))
-    transition_apply(document=document, transition=transition, actor=actor, data={"org_signature": True},
-                     fields={"has_valid_org_signature": valid_signature})
+    fields: dict[str, Any] = {"has_valid_org_signature": valid_signature}
+    if valid_personal_signature is not None:
+        fields["has_valid_personal_signature"] = valid_personal_signature
+    transition_apply(document=document, transition=transition, actor=actor,
+                     data={"org_signature": True, "valid": valid_signature}, fields=fields)
     return document
 
 

@@ -66,6 +66,14 @@ class OutgoingDocument(models.Model):
     has_valid_personal_signature = models.BooleanField(default=False)
     has_valid_org_signature = models.BooleanField(default=False)
 
+    # Recall and replacement (ND30 Điều 18): the recalled document is frozen; a replacement points to the old one.
+    replaces = models.ForeignKey(
+        "self", verbose_name=_("thay thế văn bản"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    recalled_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
+    recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
+
     review_round = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(_("ghi chú"), blank=True)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
@@ -163,3 +171,86 @@ class RegisterRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type_id} → {self.register_id}"
+
+
+class OutgoingAttachment(models.Model):
+    """A phụ lục or attachment in a separate PDF file; it gets the agency's text-only signature when sealed."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="attachments")
+    order = models.PositiveSmallIntegerField(default=1)
+    filename = models.CharField(max_length=255)
+    original = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    stamped = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.filename}"
+
+
+class DeliveryKind(models.TextChoices):
+    UNIT = "UNIT", _("Đơn vị trong cơ quan")
+    AGENCY = "AGENCY", _("Cơ quan trên hệ thống")
+    EXTERNAL = "EXTERNAL", _("Cơ quan liên thông")
+
+
+class RecallState(models.TextChoices):
+    NONE = "", _("Không")
+    REQUESTED = "REQUESTED", _("Đang đề nghị thu hồi")
+    AGREED = "AGREED", _("Đồng ý thu hồi")
+    REFUSED = "REFUSED", _("Từ chối thu hồi")
+
+
+class OutgoingDelivery(models.Model):
+    """One recipient of an issued document and what it reported back (QCVN 102 status codes 01–06, 13/15/16)."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=8, choices=DeliveryKind.choices)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    external_organ_id = models.CharField(max_length=50, blank=True)
+    external_name = models.CharField(max_length=200, blank=True)
+    # The recipient's copy (same deployment): an incoming document waiting for acceptance.
+    incoming = models.ForeignKey(
+        IncomingDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_deliveries"
+    )
+    status_code = models.CharField(_("trạng thái"), max_length=2, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    status_description = models.TextField(blank=True)
+    recall_state = models.CharField(max_length=10, choices=RecallState.choices, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "unit"], name="delivery_unit_unique",
+                                    condition=models.Q(unit__isnull=False)),
+            models.UniqueConstraint(fields=["document", "agency"], name="delivery_agency_unique",
+                                    condition=models.Q(agency__isnull=False)),
+        ]
+        indexes = [models.Index(fields=["incoming"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.unit_id or self.agency_id or self.external_organ_id}"
+
+
+class DeliveryStatusEvent(models.Model):
+    """The full status history of one recipient, in the order reported (duplicates and gaps are kept)."""
+
+    delivery = models.ForeignKey(OutgoingDelivery, on_delete=models.CASCADE, related_name="events")
+    code = models.CharField(max_length=2)
+    description = models.TextField(blank=True)
+    reported_at = models.DateTimeField()
+    staff = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["delivery", "reported_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.code}"

@@ -1,24 +1,28 @@
-"""Reads of outgoing documents: who may see one, the permission-checked getter and the list."""
+"""Reads of outgoing documents: who may see one, the permission-checked getter and the list; deliveries."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import NotFoundError
-from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
+from vanthu.documents.outgoing.enums import OutgoingState
+from vanthu.documents.outgoing.models import (
+    DeliveryKind,
+    DeliveryStatusEvent,
+    OutgoingDelivery,
+    OutgoingDocument,
+    ReviewStep,
+)
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 
+# A unit that received an issued document keeps reading it after a recall (frozen, shown as recalled).
+DELIVERED_STATES = (OutgoingState.ISSUED, OutgoingState.RECALLED)
 
-def outgoing_visibility_q(actor: Actor) -> Q:
-    """Rows the actor may read: the drafter, reviewers and signer; clerks and leaders of the agency.
 
-    Nothing outside the acting membership's agency. Clerks and leaders see secret documents only when cleared for
-    secrets; the people working on a document always see it.
-    """
-    if actor.membership is None or actor.agency_id is None:
-        return Q(pk__in=[])
+def _sender_q(actor: Actor) -> Q:
+    """The issuing side: the drafter, reviewers and signer; clerks and leaders of the agency."""
     user_id = actor.user.pk
     reviewer = Exists(ReviewStep.objects.filter(document_id=OuterRef("pk"), reviewer_id=user_id))
     participant = Q(drafter_id=user_id) | Q(signer_id=user_id) | reviewer
@@ -27,6 +31,26 @@ def outgoing_visibility_q(actor: Actor) -> Q:
         office = Q(pk__isnull=False) if actor.user.can_handle_secret else Q(confidentiality=0)
         scope = scope | office
     return Q(agency_id=actor.agency_id) & scope
+
+
+def outgoing_visibility_q(actor: Actor) -> Q:
+    """Rows the actor may read: the drafter, reviewers and signer; clerks and leaders of the agency; once issued,
+    the members of the units it was delivered to.
+
+    Nothing outside the acting membership's agency. Clerks, leaders and unit members see secret documents only
+    when cleared for secrets; the people working on a document always see it.
+    """
+    if actor.membership is None or actor.agency_id is None:
+        return Q(pk__in=[])
+    scope = _sender_q(actor)
+    if actor.unit_id is not None:
+        delivered = Exists(OutgoingDelivery.objects.filter(
+            document_id=OuterRef("pk"), kind=DeliveryKind.UNIT, unit_id=actor.unit_id))
+        unit_scope = delivered & Q(agency_id=actor.agency_id, state__in=DELIVERED_STATES)
+        if not actor.user.can_handle_secret:
+            unit_scope &= Q(confidentiality=0)
+        scope = scope | unit_scope
+    return scope
 
 
 def outgoing_get_for_user(*, actor: Actor, document_id: int) -> OutgoingDocument:
@@ -48,3 +72,48 @@ def outgoing_list_for_user(*, actor: Actor, state: str | None = None) -> QuerySe
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-id")
+
+
+def delivery_recipient_name(delivery: OutgoingDelivery) -> str:
+    if delivery.unit_id is not None and delivery.unit is not None:
+        return delivery.unit.name
+    if delivery.agency_id is not None and delivery.agency is not None:
+        return delivery.agency.name
+    return delivery.external_name or delivery.external_organ_id
+
+
+def outgoing_delivery_list_for_user(*, actor: Actor, document_id: int) -> list[OutgoingDelivery]:
+    """The recipients of a document, each with its latest status and its full history (``events``, oldest first).
+
+    Only the issuing side sees this: a unit the document was delivered to, and every recipient agency, get the
+    same not-found as a stranger, so no recipient learns about the others.
+    """
+    if actor.membership is None or actor.agency_id is None or not (
+        OutgoingDocument.objects.filter(_sender_q(actor), pk=document_id).exists()
+    ):
+        raise NotFoundError("not_found", _("Không tìm thấy văn bản đi."))
+    events = DeliveryStatusEvent.objects.order_by("reported_at", "id")
+    return list(
+        OutgoingDelivery.objects.filter(document_id=document_id)
+        .select_related("unit", "agency", "incoming")
+        .prefetch_related(Prefetch("events", queryset=events))
+        .order_by("kind", "id")
+    )
+
+
+def outgoing_delivery_summary(document: OutgoingDocument) -> dict[str, int]:
+    """How many recipients are at each status ("" = no status: units, paper copies, not yet reported).
+
+    ``document`` must come from a permission-checked read of the issuing side (``outgoing_get_for_user`` by a
+    clerk or leader, or ``outgoing_delivery_list_for_user``).
+    """
+    rows = OutgoingDelivery.objects.filter(document=document).values("status_code").annotate(n=Count("id"))
+    return {row["status_code"]: row["n"] for row in rows.order_by("status_code")}
+
+
+def outgoing_replaced_by(document: OutgoingDocument) -> OutgoingDocument | None:
+    """The issued document that replaces this one (ND30 Điều 18), if any; shown on the old document."""
+    return (
+        OutgoingDocument.objects.filter(replaces=document, state__in=DELIVERED_STATES)
+        .order_by("issued_at", "id").first()
+    )

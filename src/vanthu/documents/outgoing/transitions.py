@@ -28,6 +28,7 @@ def _t(action: str, sources: set[str], target: str | None, roles: set[str]) -> T
 
 
 BEFORE_NUMBER: set[str] = {S.DRAFTING, S.IN_REVIEW, S.CHANGES_REQUESTED, S.AWAITING_SIGNATURE}
+BEFORE_ISSUE: set[str] = BEFORE_NUMBER | {S.SIGNED, S.NUMBERED, S.SEALED}
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -44,6 +45,12 @@ TRANSITIONS: dict[str, Transition] = {
         _t("number", {S.SIGNED}, S.NUMBERED, {R.CLERK}),
         _t("mark_sealed", {S.NUMBERED}, S.SEALED, {R.CLERK}),
         _t("void", {S.NUMBERED, S.SEALED}, S.VOIDED, {R.CLERK}),
+        # Paper documents may go out once numbered; electronic ones must be sealed (checked by outgoing_issue).
+        _t("issue", {S.NUMBERED, S.SEALED}, S.ISSUED, {R.CLERK}),
+        # ND30 Điều 18: the leader orders a recall, the clerk sends it; the recalled document is frozen.
+        _t("recall", {S.ISSUED}, S.RECALLED, {R.CLERK, R.LEADER}),
+        _t("link_replacement", BEFORE_ISSUE, None, set()),  # on the new document: it will replace an issued one
+        _t("replaced", {S.ISSUED, S.RECALLED}, None, set()),  # on the old document, when its replacement is issued
     ]
 }
 
@@ -88,3 +95,9 @@ def transition_apply(
 
 def lock_outgoing(document_id: int) -> OutgoingDocument:
     return OutgoingDocument.objects.select_for_update().select_related("agency").get(pk=document_id)
+
+
+def lock_outgoing_in_order(*ids: int) -> dict[int, OutgoingDocument]:
+    """Lock several outgoing rows (a replacement and the document it replaces) always in id order, so two moves
+    touching the same pair cannot deadlock."""
+    return {pk: lock_outgoing(pk) for pk in sorted(set(ids))}

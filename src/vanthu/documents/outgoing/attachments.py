@@ -1,0 +1,72 @@
+"""Attachments in separate files (phụ lục, tài liệu kèm theo): PDFs added before the agency signs. Each gets the
+agency's text-only signature at the top right of page 1 when the document is sealed (``outgoing.signing``)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from vanthu.core.audit import audit_record
+from vanthu.core.blobs import blob_store
+from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.documents.files import PDF, file_check
+from vanthu.documents.inputs import UploadedContent
+from vanthu.documents.outgoing.drafting import lock_visible
+from vanthu.documents.outgoing.enums import OutgoingState
+from vanthu.documents.outgoing.models import OutgoingAttachment, OutgoingDocument
+from vanthu.organizations.actor import Actor
+from vanthu.organizations.enums import RoleCode
+
+# Until the agency signs: afterwards the attachments are part of the signed original and cannot change.
+OPEN_STATES = frozenset({
+    OutgoingState.DRAFTING, OutgoingState.IN_REVIEW, OutgoingState.CHANGES_REQUESTED,
+    OutgoingState.AWAITING_SIGNATURE, OutgoingState.SIGNED, OutgoingState.NUMBERED,
+})
+
+
+def _check_may_change(actor: Actor, document: OutgoingDocument) -> None:
+    is_clerk = actor.agency_id == document.agency_id and actor.has_role(RoleCode.CLERK)
+    if document.drafter_id != actor.user.pk and not is_clerk:
+        raise PermissionDeniedError("forbidden", _("Chỉ người soạn thảo hoặc văn thư được thay đổi tệp đính kèm."))
+    if document.state not in OPEN_STATES:
+        raise ConflictError(
+            "invalid_state",
+            _("Không thể thay đổi tệp đính kèm khi văn bản đi đang ở trạng thái “%(state)s”.")
+            % {"state": OutgoingState(document.state).label},
+            {"state": document.state},
+        )
+
+
+@transaction.atomic
+def outgoing_attachment_add(*, actor: Actor, document_id: int, upload: UploadedContent) -> OutgoingAttachment:
+    """Add a PDF attachment (the drafter or a clerk of the agency, before the agency's signature)."""
+    document = lock_visible(actor, document_id)
+    _check_may_change(actor, document)
+    checked = file_check(filename=upload.filename, content=upload.content)
+    if checked.content_type != PDF:
+        raise ApplicationError("attachment_not_pdf", _("Tệp đính kèm văn bản đi phải là tệp PDF."))
+    order = (document.attachments.aggregate(m=Max("order"))["m"] or 0) + 1
+    attachment = OutgoingAttachment.objects.create(
+        document=document, order=order, filename=checked.filename,
+        original=blob_store(content=checked.content, content_type=PDF), page_count=checked.page_count,
+        created_by=actor.user,
+    )
+    audit_record(actor=actor.user, event_type="outgoing.attachment_added", target=document, agency=document.agency,
+                 data={"attachment": attachment.pk, "filename": attachment.filename, "order": order})
+    return attachment
+
+
+@transaction.atomic
+def outgoing_attachment_remove(*, actor: Actor, document_id: int, attachment_id: int) -> OutgoingDocument:
+    """Remove an attachment (same people and states as adding one)."""
+    document = lock_visible(actor, document_id)
+    _check_may_change(actor, document)
+    attachment = OutgoingAttachment.objects.filter(pk=attachment_id, document=document).first()
+    if attachment is None:
+        raise NotFoundError("not_found", _("Không tìm thấy tệp đính kèm."))
+    data = {"attachment": attachment.pk, "filename": attachment.filename}
+    attachment.delete()
+    audit_record(actor=actor.user, event_type="outgoing.attachment_removed", target=document, agency=document.agency,
+                 data=data)
+    return document
