@@ -8,6 +8,7 @@ from django.shortcuts import render
 from vanthu.documents.selectors import IncomingFilters, incoming_counters_for_user, incoming_list_for_user
 from vanthu.organizations.actor import Actor
 from vanthu.web.views.common import actor_required
+from vanthu.web.views.outgoing_list import outgoing_counters
 
 LATEST = 10
 
@@ -16,4 +17,5 @@ LATEST = 10
 def home_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     counters = incoming_counters_for_user(actor=actor)
     latest = list(incoming_list_for_user(actor=actor, filters=IncomingFilters(box="to_handle"))[:LATEST])
-    return render(request, "web/home.html", {"counters": counters, "latest": latest})
+    return render(request, "web/home.html", {"counters": counters, "latest": latest,
+                                             "outgoing": outgoing_counters(actor=actor)})

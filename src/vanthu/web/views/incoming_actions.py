@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanthu.documents.models import IncomingDocument
+from vanthu.documents.recall import incoming_recall_agree, incoming_recall_refuse
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return, incoming_share
 from vanthu.organizations.actor import Actor
 from vanthu.web.forms.actions import (
@@ -172,3 +173,22 @@ def mark_read_view(request: HttpRequest, actor: Actor, pk: int, assignment_id: i
     document, _assignment_row = _assignment(actor, pk, assignment_id)
     return run_action(request, lambda: assignment_mark_read(actor=actor, assignment_id=assignment_id),
                       success=_("Đã đánh dấu đã xem."), back_to=_detail(document.pk))
+
+
+@require_POST
+@actor_required
+def recall_agree_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The sender recalls the document (status 13); the clerk agrees (15) and the copy is withdrawn."""
+    document = document_or_404(actor, pk)
+    return run_action(request, lambda: incoming_recall_agree(actor=actor, document_id=document.pk),
+                      success=_("Đã đồng ý thu hồi văn bản."), back_to=_detail(document.pk))
+
+
+@require_POST
+@actor_required
+def recall_refuse_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The clerk refuses the recall (16) with a reason; the document goes back to where it was."""
+    document = document_or_404(actor, pk)
+    return _post(request, document, ReasonForm(request.POST, prefix="recall"),
+                 lambda d: incoming_recall_refuse(actor=actor, document_id=pk, reason=d["reason"]),
+                 _("Đã từ chối thu hồi văn bản."))

@@ -1,0 +1,198 @@
+"""What the outgoing screens share: the permission-checked getter, which actions to show, and the choices.
+
+The action flags only hide what the services would refuse; every service checks the state and the person again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from vanthu.core.errors import NotFoundError
+from vanthu.documents.enums import Channel
+from vanthu.documents.outgoing.attachments import OPEN_STATES as ATTACHMENT_STATES
+from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
+from vanthu.documents.outgoing.enums import OutgoingState as S
+from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
+from vanthu.documents.outgoing.selectors import outgoing_get_for_user
+from vanthu.documents.outgoing.transitions import TRANSITIONS
+from vanthu.organizations.actor import Actor
+from vanthu.organizations.enums import RoleCode
+from vanthu.organizations.models import Agency, Membership, Unit
+from vanthu.signing.selectors import key_devices_for
+
+Choice = tuple[int, str]
+
+SIGNER_ROLES = (RoleCode.LEADER, RoleCode.UNIT_LEADER)
+
+# Badge colours of the QCVN 102 status codes a recipient reports back (labels: ``delivery_status_label``).
+STATUS_CLASSES: dict[str, str] = {
+    "01": "info", "02": "danger", "03": "primary", "04": "primary", "05": "primary", "06": "success",
+    "13": "dark", "15": "dark", "16": "warning",
+}
+
+STATE_CLASSES: dict[str, str] = {
+    S.DRAFTING: "secondary", S.IN_REVIEW: "info", S.CHANGES_REQUESTED: "warning", S.AWAITING_SIGNATURE: "warning",
+    S.SIGNED: "primary", S.NUMBERED: "primary", S.SEALED: "primary", S.ISSUED: "success", S.RECALLED: "dark",
+    S.CANCELLED: "secondary", S.VOIDED: "dark",
+}
+
+EVENT_LABELS = {
+    "outgoing.created": _("Tạo dự thảo"),
+    "outgoing.new_version": _("Cập nhật phiên bản dự thảo"),
+    "outgoing.submit": _("Trình xem xét"),
+    "outgoing.approve": _("Đồng ý dự thảo"),
+    "outgoing.return": _("Trả lại dự thảo"),
+    "outgoing.resubmit": _("Trình lại sau chỉnh sửa"),
+    "outgoing.signer_return": _("Người ký trả lại dự thảo"),
+    "outgoing.cancel": _("Hủy dự thảo"),
+    "outgoing.mark_signed": _("Ký số cá nhân"),
+    "outgoing.mark_signed_on_paper": _("Ký tay trên giấy, tải bản quét"),
+    "outgoing.number": _("Cấp số, ngày ban hành"),
+    "outgoing.mark_sealed": _("Ký số cơ quan"),
+    "outgoing.void": _("Hủy số"),
+    "outgoing.issue": _("Ban hành"),
+    "outgoing.recall": _("Thu hồi"),
+    "outgoing.link_replacement": _("Gắn là văn bản thay thế"),
+    "outgoing.replaced": _("Đã được thay thế bằng văn bản mới"),
+    "outgoing.attachment_added": _("Thêm phụ lục, tệp đính kèm"),
+    "outgoing.attachment_removed": _("Gỡ phụ lục, tệp đính kèm"),
+    "outgoing.delivery_status": _("Nơi nhận báo trạng thái"),
+    "signing.personal_signed": _("Chứng thư số dùng để ký cá nhân"),
+    "signing.agency_signed": _("Chứng thư số dùng để ký cơ quan"),
+}
+# Only the issuing side learns what the recipients reported (outgoing_delivery_list_for_user).
+SENDER_ONLY_EVENTS = frozenset({"outgoing.delivery_status"})
+OUTGOING_TARGET = "documents.outgoingdocument"
+
+
+def event_label(event_type: str) -> str:
+    return str(EVENT_LABELS.get(event_type, event_type))
+
+
+def outgoing_or_404(actor: Actor, pk: int) -> OutgoingDocument:
+    """The outgoing document through the permission-checked getter; "missing" and "not yours" are both 404."""
+    try:
+        return outgoing_get_for_user(actor=actor, document_id=pk)
+    except NotFoundError as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+@dataclass(frozen=True)
+class OutgoingActions:
+    """Which action forms the document page shows to this actor."""
+
+    new_version: bool = False
+    attachments: bool = False
+    submit: bool = False
+    review: bool = False
+    resubmit: bool = False
+    sign: bool = False
+    signer_return: bool = False
+    sign_on_paper: bool = False
+    number: bool = False
+    seal: bool = False
+    issue: bool = False
+    void: bool = False
+    recall: bool = False
+    replace: bool = False
+    cancel: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def _move_allowed(actor: Actor, document: OutgoingDocument, action: str) -> bool:
+    transition = TRANSITIONS[action]
+    if document.state not in transition.sources:
+        return False
+    if transition.roles:
+        return actor.agency_id == document.agency_id and actor.has_role(*transition.roles)
+    return True
+
+
+def _replacement_exists(document: OutgoingDocument) -> bool:
+    """A live replacement (not cancelled or voided) already points to this document (ND30 Điều 18)."""
+    return OutgoingDocument.objects.filter(replaces=document).exclude(state__in=[S.CANCELLED, S.VOIDED]).exists()
+
+
+def outgoing_actions(*, actor: Actor, document: OutgoingDocument, open_steps: list[ReviewStep]) -> OutgoingActions:
+    """``open_steps``: the open review steps of the current stage (``review_current_steps``)."""
+    me = actor.user.pk
+    drafter = document.drafter_id == me
+    signer = document.signer_id == me
+    same_agency = actor.agency_id == document.agency_id
+    clerk = same_agency and actor.is_clerk
+    electronic = document.channel == Channel.ELECTRONIC and not document.is_secret
+    return OutgoingActions(
+        new_version=drafter and _move_allowed(actor, document, "new_version"),
+        attachments=(drafter or clerk) and document.state in ATTACHMENT_STATES,
+        submit=drafter and _move_allowed(actor, document, "submit"),
+        review=document.state == S.IN_REVIEW and any(step.reviewer_id == me for step in open_steps),
+        resubmit=drafter and _move_allowed(actor, document, "resubmit"),
+        sign=signer and _move_allowed(actor, document, "mark_signed"),
+        signer_return=signer and _move_allowed(actor, document, "signer_return"),
+        sign_on_paper=clerk and _move_allowed(actor, document, "mark_signed_on_paper"),
+        number=_move_allowed(actor, document, "number"),
+        seal=electronic and _move_allowed(actor, document, "mark_sealed"),
+        # Paper documents go out once numbered; electronic ones only after the agency's signature.
+        issue=_move_allowed(actor, document, "issue") and (document.state == S.SEALED or not electronic),
+        void=_move_allowed(actor, document, "void"),
+        recall=_move_allowed(actor, document, "recall"),
+        replace=same_agency and document.state in (S.ISSUED, S.RECALLED) and actor.has_role(*DRAFTER_ROLES)
+        and not _replacement_exists(document),
+        cancel=(drafter or (same_agency and actor.is_leader)) and _move_allowed(actor, document, "cancel"),
+    )
+
+
+def _members(actor: Actor, roles: tuple[str, ...] = ()) -> list[Choice]:
+    if actor.agency_id is None:
+        return []
+    rows = Membership.objects.filter(agency_id=actor.agency_id, is_active=True, user__is_active=True)
+    if roles:
+        rows = rows.filter(roles__code__in=roles)
+    seen: dict[int, str] = {}
+    for user_id, full_name, username, unit in rows.order_by("user__full_name", "id").values_list(
+        "user_id", "user__full_name", "user__username", "unit__name"
+    ):
+        seen.setdefault(user_id, (full_name or username) + (f" — {unit}" if unit else ""))
+    return list(seen.items())
+
+
+def signer_choices(actor: Actor) -> list[Choice]:
+    """The agency's leaders and unit leaders: the people who may sign (ND30 Điều 13)."""
+    return _members(actor, SIGNER_ROLES)
+
+
+def reviewer_choices(actor: Actor) -> list[Choice]:
+    return _members(actor)
+
+
+def agency_choices(actor: Actor) -> list[Choice]:
+    """Other active agencies of the deployment, the recipients a document can be sent to."""
+    rows = Agency.objects.filter(is_active=True).exclude(pk=actor.agency_id or 0).order_by("name")
+    return [(pk, name) for pk, name in rows.values_list("pk", "name")]
+
+
+def unit_choices(actor: Actor) -> list[Choice]:
+    rows = Unit.objects.filter(agency_id=actor.agency_id or 0, is_active=True).order_by("name")
+    return [(pk, name) for pk, name in rows.values_list("pk", "name")]
+
+
+def key_device_choices(actor: Actor, kind: str) -> list[Choice]:
+    """The key devices the actor may sign with: their own (personal) or their agency's (organisation, clerks)."""
+    choices: list[Choice] = []
+    for device in key_devices_for(actor=actor, kind=kind):
+        certificate = device.certificate
+        label = device.label or certificate.subject
+        choices.append((device.pk, f"{label} ({_('hiệu lực đến')} {certificate.not_after:%d/%m/%Y})"))
+    return choices
+
+
+def visible_filter_q(q: str) -> Q:
+    """The list's search box: the subject or the ký hiệu contains the text (outgoing is not in the search index)."""
+    return Q(subject__icontains=q) | Q(code_notation__icontains=q) | Q(code_number=q)
