@@ -30,6 +30,7 @@ demo: system-deps $(STAMP) vendor messages
 	$(BIN)/vanthu migrate --noinput
 	$(BIN)/vanthu demo-load
 	$(BIN)/vanthu pki init
+	$(BIN)/vanthu demo-sign
 	@echo "Starting the demo PKI (TSA/OCSP/CRL), the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@$(BIN)/vanthu pki serve & pki=$$!; \
 	  $(BIN)/vanthu worker & worker=$$!; \
@@ -52,6 +53,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/incoming_list_search.py --db sqlite --docs 100000
+	$(BIN)/python bench/signing.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

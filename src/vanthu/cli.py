@@ -1,7 +1,7 @@
 """The ``vanthu`` command: a few short names over Django's management commands.
 
-``vanthu serve | worker | migrate | demo-load [--reset] | audit verify | holidays seed --year 2026``; anything
-else is passed to Django as is (``vanthu createsuperuser``, ``vanthu shell``…).
+``vanthu serve | worker | migrate | demo-load [--reset] | demo-sign | audit verify | holidays seed --year 2026``;
+anything else is passed to Django as is (``vanthu createsuperuser``, ``vanthu shell``…).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-ALIASES = {"demo-load": "demo_load"}
+ALIASES = {"demo-load": "demo_load", "demo-sign": "demo_sign"}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
