@@ -3,8 +3,9 @@
 Vanthu's path per document (as the outgoing flow runs it): the leader's personal signature (PAdES B-T, RFC 3161
 timestamp, ND30 appearance into ``vanthu_sig_personal``), then the clerk's number/date fill
 (``vanthu.signing.formfill.pdf_fill_text_fields``, skipped with a note if that module is missing), then the
-agency signature (B-T, red seal appearance). Keys are unlocked once per batch (``pades.SigningSession``: one for
-the leader's key, one for the agency's), as a batch of documents is signed and sealed; a second Vanthu row
+agency signature (B-T, red seal appearance). Keys are unlocked once per batch (``pades.SigningSession``, the
+session ``outgoing_sign_personal``, ``outgoing_seal`` and batch sealing use: one for the leader's key, one for the
+agency's), as a batch of documents is signed and sealed; a second Vanthu row
 unlocks the PKCS#12 again for every signature (``pades.pdf_sign`` with a fresh ``Pkcs12KeySource``: one leader
 signing one document).
 
@@ -231,14 +232,12 @@ def _images() -> tuple[bytes, bytes]:
 class VanthuPath:
     """Personal signature → number/date fill → agency signature, keys unlocked once (batch) or per signature."""
 
-    def __init__(self, pki: Pki, personal: str, agency: str, *, per_signature_unlock: bool,
-                 flow_session: bool = False) -> None:
+    def __init__(self, pki: Pki, personal: str, agency: str, *, per_signature_unlock: bool) -> None:
         from vanthu.signing.appearance import personal_appearance, seal_appearance
         from vanthu.signing.keys import Pkcs12KeySource, certs_from_pem
         from vanthu.signing.pades import fetcher_backend
 
         self.pki, self.labels, self.per_signature_unlock = pki, (personal, agency), per_signature_unlock
-        self.flow_session = flow_session  # the outgoing flow's own session (vanthu.signing.tasks.SigningSession)
         self.fill = _fill()
         self.backend = fetcher_backend
 
@@ -257,32 +256,21 @@ class VanthuPath:
     def __enter__(self) -> VanthuPath:
         from vanthu.signing.pades import SigningSession
 
-        if self.flow_session:
-            from pyhanko.sign.timestamps import HTTPTimeStamper
-
-            from vanthu.signing.tasks import SigningSession as FlowSession
-
-            for label in self.labels:
-                self.sessions.append(FlowSession(self.source(label), timestamper=HTTPTimeStamper(self.pki.tsa_url),
-                                                 validation_context=self.pki.validation_context()))
-        elif not self.per_signature_unlock:
+        if not self.per_signature_unlock:
             for label in self.labels:
                 session = SigningSession(key_source=self.source(label), timestamp_url=self.pki.tsa_url,
                                          validation_context=self.pki.validation_context(
                                              fetcher_backend=self.backend()))
-                self.sessions.append(session.__enter__())
+                self.sessions.append(session.open())
         return self
 
     def __exit__(self, *exc: object) -> None:
         for session in self.sessions:
-            session.close() if self.flow_session else session.__exit__(None, None, None)
+            session.close()
 
     def _sign(self, index: int, pdf: bytes, appearance: Any, field: str) -> bytes:
         from vanthu.signing.pades import pdf_sign
 
-        if self.sessions and self.flow_session:
-            flow_out: bytes = self.sessions[index].sign(pdf, appearance=appearance, field_name=field)
-            return flow_out
         if self.sessions:
             out: bytes = self.sessions[index].sign(pdf=pdf, appearance=appearance, field_name=field)
             return out
@@ -363,10 +351,9 @@ def _run(args: argparse.Namespace, pki: Pki) -> None:
             if key not in args.keys:
                 continue
             rows.append((size, key_name, bare, None))
-            for unlock, flow, label in ((False, False, "Vanthu, keys unlocked once per batch"),
-                                        (False, True, "Vanthu outgoing flow's session (signing.tasks)"),
-                                        (True, False, "Vanthu, PKCS#12 unlocked per signature")):
-                with VanthuPath(pki, personal, agency, per_signature_unlock=unlock, flow_session=flow) as path:
+            for unlock, label in ((False, "Vanthu, keys unlocked once per batch"),
+                                  (True, "Vanthu, PKCS#12 unlocked per signature")):
+                with VanthuPath(pki, personal, agency, per_signature_unlock=unlock) as path:
                     last: list[bytes] = []
                     result = _measure(f"{label} ({key_name})",
                                       lambda p=path, d=pdf, out=last: out.append(p.document(d)), args.runs, 2)

@@ -30,11 +30,9 @@ from vanthu.documents.outgoing.template import (
     template_render,
 )
 from vanthu.signing.appearance import personal_appearance, seal_appearance
-from vanthu.signing.errors import CertificateExpiredError, CertificateRevokedError
 from vanthu.signing.formfill import pdf_fill_text_fields, pdf_reserve_fields, pdf_text_field_values, text_fields
-from vanthu.signing.pades import pdf_add_validation_info
+from vanthu.signing.pades import SigningSession, pdf_add_validation_info
 from vanthu.signing.pki.testing import TestPki
-from vanthu.signing.tasks import SigningSession
 
 NUMBER = "05/QĐ-UBND"
 DATE = "ngày 05 tháng 3 năm 2026"
@@ -53,13 +51,13 @@ def template() -> tuple[bytes, dict[str, dict[str, object]]]:
 
 
 def _session(pki: TestPki, label: str) -> SigningSession:
-    return SigningSession(p12_source(pki, label), timestamper=HTTPTimeStamper(pki.tsa_url),
+    return SigningSession(key_source=p12_source(pki, label), timestamper=HTTPTimeStamper(pki.tsa_url),
                           validation_context=pki.validation_context())
 
 
 def _sign(pki: TestPki, label: str, pdf: bytes, field: str, appearance: object = None) -> bytes:
     with _session(pki, label) as session:
-        return session.sign(pdf, field_name=field, appearance=appearance)  # type: ignore[arg-type]
+        return session.sign(pdf=pdf, field_name=field, appearance=appearance)  # type: ignore[arg-type]
 
 
 def _fill(pdf: bytes) -> bytes:
@@ -179,24 +177,3 @@ def test_two_leaders_co_sign_and_every_signature_survives_fill_and_seal(
     assert_pdfsig_valid(doc, test_pki, tmp_path, count=3)
     vri = PdfFileReader(io.BytesIO(doc), strict=False).root["/DSS"]["/VRI"]
     assert len(vri) >= 3
-
-
-def test_session_refuses_unusable_certificates_before_any_signature(test_pki: TestPki) -> None:
-    with pytest.raises(CertificateExpiredError):
-        _session(test_pki, "expired")
-    with pytest.raises(CertificateRevokedError):
-        _session(test_pki, "revoked")
-
-
-def test_session_reserves_the_signature_size_without_a_trial_signature(test_pki: TestPki) -> None:
-    with _session(test_pki, "person-rsa") as session:
-        reserved = session.bytes_reserved
-        assert reserved is not None and reserved % 2 == 0
-        first = session.sign(pdf_bytes(), field_name="Sig1", appearance=None)
-        second = session.sign(first, field_name="Sig2", appearance=None)
-        assert session.bytes_reserved == reserved, "the computed size was enough: no fallback estimate"
-    reader = PdfFileReader(io.BytesIO(second), strict=False)
-    for sig in reader.embedded_signatures:
-        contents = sig.sig_object.raw_get("/Contents")
-        assert len(bytes(contents)) * 2 == reserved, "the reserved /Contents size, zero-padded"
-    assert_pyhanko_valid(second, test_pki, count=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -20,8 +21,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from tests.builders import pdf_bytes
 from tests.signing.signing_helpers import assert_pyhanko_valid, p12_source
+from vanthu.core.errors import ApplicationError
 from vanthu.signing import pades
-from vanthu.signing.errors import SigningFailedError
+from vanthu.signing.errors import CertificateExpiredError, CertificateRevokedError, SigningFailedError
 from vanthu.signing.keys import Pkcs12KeySource, certs_from_pem
 from vanthu.signing.pades import SigningSession, fetcher_backend, pdf_sign, signature_size
 from vanthu.signing.pki.testing import TestPki
@@ -64,9 +66,9 @@ def test_one_unlock_and_one_certificate_check_for_a_batch(
     checks: list[object] = []
     real_check = pades.async_check_certificate_usable
 
-    async def counted(**kwargs: Any) -> None:
+    async def counted(**kwargs: Any) -> Any:
         checks.append(kwargs["cert"])
-        await real_check(**kwargs)
+        return await real_check(**kwargs)
 
     monkeypatch.setattr(pades, "async_check_certificate_usable", counted)
     source = CountingSource(p12_source(test_pki, label))
@@ -80,14 +82,45 @@ def test_one_unlock_and_one_certificate_check_for_a_batch(
 
 def test_the_reserved_space_comes_from_the_certificate_chain(test_pki: TestPki, no_trial_signature: None) -> None:
     source = p12_source(test_pki, "person-rsa")
-    signed = pdf_sign(pdf=pdf_bytes(), key_source=source, appearance=None, field_name="Sig1",
-                      validation_context=test_pki.validation_context(), timestamp_url=test_pki.tsa_url)
-    [embedded] = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures
-    reserved = len(embedded.sig_object.raw_get("/Contents").original_bytes) * 2
-    assert reserved == signature_size(cert=source.certificate, chain=source.chain)
+    with SigningSession(key_source=source, validation_context=test_pki.validation_context(),
+                        timestamp_url=test_pki.tsa_url) as session:
+        signed = session.sign(pdf=pdf_bytes(), appearance=None, field_name="Sig1")
+        signed = session.sign(pdf=signed, appearance=None, field_name="Sig2")
+        chain = session.chain
+    assert {c.sha256 for c in chain} >= {c.sha256 for c in source.chain}, "the validated path, root included"
+    expected = signature_size(cert=source.certificate, chain=chain)
+    reader = PdfFileReader(io.BytesIO(signed), strict=False)
+    for embedded in reader.embedded_signatures:  # both: the computed size was enough, no fallback estimate
+        assert len(embedded.sig_object.raw_get("/Contents").original_bytes) * 2 == expected
+    [embedded, _second] = reader.embedded_signatures
     container = cms.ContentInfo.load(embedded.pkcs7_content)  # /Contents is zero-padded after the DER
-    assert 2 * len(container.dump()) < reserved  # the container fits, with its timestamp token
-    assert_pyhanko_valid(signed, test_pki, count=1)
+    assert 2 * len(container.dump()) < expected  # the container fits, with its timestamp token
+    assert_pyhanko_valid(signed, test_pki, count=2)
+
+
+@pytest.mark.parametrize(("label", "error"), [("expired", CertificateExpiredError),
+                                               ("revoked", CertificateRevokedError)])
+def test_a_session_refuses_an_unusable_certificate_before_any_signature(
+    test_pki: TestPki, label: str, error: type[Exception],
+) -> None:
+    source = CountingSource(p12_source(test_pki, label))
+    session = SigningSession(key_source=source, validation_context=test_pki.validation_context(),
+                             timestamp_url=test_pki.tsa_url)
+    with pytest.raises(error):
+        session.open()
+    assert source.opened == 0, "the key is never unlocked for an unusable certificate"
+
+
+def test_an_unreachable_timestamp_authority_is_reported_as_such(test_pki: TestPki) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    session = SigningSession(key_source=p12_source(test_pki, "person-rsa"),
+                             validation_context=test_pki.validation_context(),
+                             timestamp_url=f"http://127.0.0.1:{port}/tsa")
+    with session, pytest.raises(ApplicationError) as info:
+        session.sign(pdf=pdf_bytes(), appearance=None, field_name="Sig1")
+    assert info.value.code == "signing.tsa_unavailable"
 
 
 def test_a_reservation_that_is_too_small_is_redone_with_pyhankos_estimate(test_pki: TestPki) -> None:

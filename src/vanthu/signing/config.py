@@ -80,8 +80,12 @@ def signing_trust_roots() -> list[x509.Certificate]:
 
 def signing_validation_context(*, at: datetime | None = None) -> ValidationContext:
     """A fresh validation context: our trust anchors only (never the operating system's), revocation data
-    fetched from the certificates' OCSP/CRL services, ``hard-fail`` when they cannot be reached."""
-    return validation_context_build(trust_roots=signing_trust_roots(), at=at, allow_fetching=True)
+    fetched from the certificates' OCSP/CRL services (on the process's one TLS context), ``hard-fail`` when they
+    cannot be reached."""
+    from vanthu.signing.pades import fetcher_backend
+
+    return validation_context_build(trust_roots=signing_trust_roots(), at=at, allow_fetching=True,
+                                    fetcher_backend=fetcher_backend())
 
 
 def demo_tsa_url() -> str:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import io
+import logging
 import ssl
 import threading
 from collections.abc import Coroutine, Iterator, Sequence
@@ -39,14 +41,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.general import SigningError, as_signing_certificate_v2
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-from pyhanko.sign.timestamps.common_utils import extract_ts_certs
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError, extract_ts_certs
 from pyhanko.sign.validation.dss import DocumentSecurityStore, collect_validation_info
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
@@ -56,11 +60,13 @@ from pyhanko_certvalidator.fetchers.api import OwnedFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from vanthu.core.errors import ApplicationError
 from vanthu.signing.appearance import Appearance
 from vanthu.signing.errors import SigningFailedError
-from vanthu.signing.keys import KeySource
+from vanthu.signing.keys import KeySource, Pkcs11KeySource
 from vanthu.signing.signers import async_check_certificate_usable, run_with_context
 
+logger = logging.getLogger(__name__)
 Level = Literal["B-T", "B-LT"]
 _T = TypeVar("_T")
 
@@ -193,7 +199,7 @@ class _LoadedKeySigner(SimpleSigner):
 
     Every signature value is verified with the certificate's public key before it is used."""
 
-    def __init__(self, signer: SimpleSigner) -> None:
+    def __init__(self, signer: SimpleSigner, chain: Sequence[asn1_x509.Certificate] = ()) -> None:
         cert = signer.signing_cert
         assert cert is not None
         super().__init__(signing_cert=cert, signing_key=signer.signing_key,
@@ -203,7 +209,7 @@ class _LoadedKeySigner(SimpleSigner):
         self._key = serialization.load_der_private_key(signer.signing_key.dump(), password=None,
                                                        unsafe_skip_rsa_key_validation=True)
         self._public = serialization.load_der_public_key(cert.public_key.dump())
-        self._registry_der = [c.dump() for c in signer.cert_registry]
+        self._registry_der = _unique_der([*signer.cert_registry, *chain])
         self._signing_certificate = _DerAttribute("signing_certificate_v2", tsp.SigningCertificateV2,
                                                   as_signing_certificate_v2(cert).dump())
 
@@ -240,8 +246,18 @@ class _LoadedKeySigner(SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
-def _fast(signer: Signer) -> Signer:
-    return _LoadedKeySigner(signer) if type(signer) is SimpleSigner else signer
+def _unique_der(certs: Sequence[asn1_x509.Certificate]) -> list[bytes]:
+    seen: set[bytes] = set()
+    result = []
+    for cert in certs:
+        if cert.sha256 not in seen:
+            seen.add(cert.sha256)
+            result.append(cert.dump())
+    return result
+
+
+def _fast(signer: Signer, chain: Sequence[asn1_x509.Certificate]) -> Signer:
+    return _LoadedKeySigner(signer, chain) if type(signer) is SimpleSigner else signer
 
 
 def _der_size(cert: asn1_x509.Certificate) -> int:
@@ -290,7 +306,9 @@ class SigningSession:
     signed = [session.sign(pdf=pdf, appearance=..., field_name=...) for pdf in pdfs]``
 
     A session is for one batch: the certificate check is not repeated inside it, so keep a session to minutes
-    (a batch of hundreds of documents), not hours. Not thread-safe; one session per thread.
+    (a batch of hundreds of documents), not hours. Not thread-safe: one thread at a time (a batch opens it in the
+    request and hands it to its worker thread). Refusals are typed: the certificate checks of
+    :func:`async_check_certificate_usable`, ``signing.tsa_unavailable``, ``signing.failed``.
     """
 
     def __init__(
@@ -307,6 +325,7 @@ class SigningSession:
         self._stack = contextlib.ExitStack()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._signer: Signer | None = None
+        self.chain: list[asn1_x509.Certificate] = []
         self._timestamper: TimeStamper | None = None
         self._session: aiohttp.ClientSession | None = None
         self._tsa_checked = False
@@ -316,20 +335,28 @@ class SigningSession:
         return self._loop.run_until_complete(coro)
 
     def __enter__(self) -> SigningSession:
+        return self if self._loop is not None else self.open()
+
+    def open(self) -> SigningSession:
+        """Unlock the key and check the certificate now; ``with`` does it, or call it and :meth:`close` later."""
         try:
             # A plain loop rather than asyncio.Runner: on Python 3.11, Runner.run's SIGINT bookkeeping ends up
             # calling repr() on the finished task, i.e. on the whole signed PDF (~25 ms for 2 MB).
             self._loop = asyncio.new_event_loop()
             self._stack.callback(self._close_loop)
             self._stack.callback(self._close)
-            self._run(async_check_certificate_usable(
-                cert=self.key_source.certificate, chain=self.key_source.chain,
-                validation_context=self.validation_context,
+            cert = self.key_source.certificate
+            path = self._run(async_check_certificate_usable(
+                cert=cert, chain=self.key_source.chain, validation_context=self.validation_context,
             ))
-            self._signer = _fast(self._stack.enter_context(self.key_source.open()))
+            # The validated path is the chain every signature embeds (a token rarely holds its CA certificates).
+            self.chain = [c for c in path.iter_certs(include_root=True) if c.sha256 != cert.sha256]
+            source = self.key_source
+            if isinstance(source, Pkcs11KeySource):
+                source = dataclasses.replace(source, cert=cert, extra_chain=self.chain)
+            self._signer = _fast(self._stack.enter_context(source.open()), self.chain)
             if self._bytes_reserved is None:
-                self._bytes_reserved = signature_size(cert=self.key_source.certificate,
-                                                      chain=list(self._signer.cert_registry))
+                self._bytes_reserved = signature_size(cert=cert, chain=self.chain)
         except BaseException:
             self._stack.close()
             raise
@@ -337,6 +364,10 @@ class SigningSession:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Lock the key again (PKCS#11 logout, the decrypted key dropped) and release the loop and HTTP sessions."""
         self._stack.close()
 
     def _close_loop(self) -> None:
@@ -406,19 +437,34 @@ class SigningSession:
         """Sign ``pdf`` in an incremental update (PAdES, RFC 3161 signature timestamp); earlier signatures stay
         valid. At B-LT, validation data for every signature on the document follows in one DSS update."""
 
-        async def operation() -> bytes:
+        async def operation() -> _Opaque:
             try:
                 signed = await self._sign(pdf, appearance, field_name, reason, self._bytes_reserved)
-            except SigningError:
-                # Most likely a timestamp token larger than the allowance: once more, sized by pyHanko's own trial
-                # signature. Any other signing error recurs and is raised from here.
+            except SigningError as exc:
+                if "larger than expected" not in str(exc):
+                    raise
+                # A timestamp token larger than the allowance: once more, sized by pyHanko's own trial signature
+                # (and so are the rest of this session's signatures).
+                self._bytes_reserved = None
                 signed = await self._sign(pdf, appearance, field_name, reason, None)
             await self._check_tsa()
             if self.level == "B-LT":
                 signed = await _add_validation_info(signed, self.validation_context)
-            return signed
+            return _Opaque(signed)
 
-        return self._run(operation())
+        try:
+            return self._run(operation()).value
+        except ApplicationError:
+            raise
+        except (TimeoutError, TimestampRequestError, aiohttp.ClientError) as exc:
+            raise ApplicationError("signing.tsa_unavailable",
+                                   _("Không kết nối được dịch vụ cấp dấu thời gian (TSA)."),
+                                   {"reason": str(exc)}) from exc
+        except (SigningError, PdfError, ValueError, KeyError, OSError) as exc:
+            raise SigningFailedError({"reason": str(exc)}) from exc
+        except Exception as exc:  # PKCS#11 errors have no common base class
+            logger.exception("signing failed")
+            raise SigningFailedError({"reason": str(exc)}) from exc
 
 
 def pdf_sign(

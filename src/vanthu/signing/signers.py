@@ -21,6 +21,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, PostSignInstructions
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
+from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from vanthu.signing.appearance import Appearance
@@ -55,11 +56,15 @@ def _describe(cert: asn1_x509.Certificate) -> dict[str, Any]:
 
 async def async_check_certificate_usable(
     *, cert: asn1_x509.Certificate, chain: Sequence[asn1_x509.Certificate], validation_context: ValidationContext,
-) -> None:
-    """Refuse expired, not-yet-valid, revoked or untrusted certificates before signing (OCSP/CRL checked)."""
+) -> ValidationPath:
+    """Refuse expired, not-yet-valid, revoked or untrusted certificates before signing (OCSP/CRL checked).
+
+    Returns the validated path: it supplies the chain to embed when the key source has none (PKCS#11 tokens
+    rarely carry their CA certificates)."""
     validator = CertificateValidator(cert, intermediate_certs=list(chain), validation_context=validation_context)
     try:
-        await validator.async_validate_usage({"digital_signature"})  # type: ignore[no-untyped-call]
+        path: ValidationPath = await validator.async_validate_usage({"digital_signature"})  # type: ignore[no-untyped-call]
+        return path
     except cv_errors.ExpiredError as exc:
         raise CertificateExpiredError(_describe(cert)) from exc
     except cv_errors.NotYetValidError as exc:

@@ -47,13 +47,14 @@ from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Position
 from vanthu.signing.appearance import Appearance, Box, attachment_stamp_appearance, personal_appearance
 from vanthu.signing.appearance import seal_appearance as seal_drawing
-from vanthu.signing.config import signing_validation_context
+from vanthu.signing.config import signing_timestamper, signing_validation_context
 from vanthu.signing.errors import KeyUnavailableError
 from vanthu.signing.keys import certs_from_pem
 from vanthu.signing.models import CertificateKind, KeyDevice, SealImage, SigningJob
+from vanthu.signing.pades import SigningSession, pdf_add_validation_info
 from vanthu.signing.selectors import key_device_key_source, seal_image_for, signature_image_for
 from vanthu.signing.services import certificate_assert_usable_by, fingerprint, pdf_check
-from vanthu.signing.tasks import SigningSession, signing_job_thread_start
+from vanthu.signing.tasks import signing_job_thread_start
 
 logger = logging.getLogger(__name__)
 
@@ -182,12 +183,13 @@ def _device(actor: Actor, device_id: int, kind: str) -> KeyDevice:
 
 
 def _session(device: KeyDevice, pin: str, context: ValidationContext) -> SigningSession:
-    """Unlock the device's key (wrong PIN → signing.wrong_pin), check it is the registered certificate, check the
-    certificate now (expired, not yet valid, revoked, untrusted → typed refusals)."""
+    """An open signing session on the device's key: unlocked (wrong PIN → signing.wrong_pin), the registered
+    certificate, checked now (expired, not yet valid, revoked, untrusted → typed refusals). The caller closes it
+    (``with`` or ``close()``)."""
     source = key_device_key_source(device, pin)
     if fingerprint(source.certificate) != device.certificate.fingerprint_sha256:
         raise KeyUnavailableError({"device": device.pk})
-    return SigningSession(source, validation_context=context)
+    return SigningSession(key_source=source, validation_context=context, timestamper=signing_timestamper()).open()
 
 
 def _signed_fields(pdf: bytes) -> dict[str, bool]:
@@ -264,7 +266,7 @@ def outgoing_sign_personal(*, actor: Actor, document_id: int, key_device_id: int
     work = _personal_prepare(actor, document_id, blob_read(image.image))
     context = signing_validation_context()  # one per operation: the check after signing reuses its answers
     with _session(device, pin, context) as session:
-        signed = session.sign(work.pdf, field_name=PERSONAL_SIG_FIELD, appearance=work.appearance,
+        signed = session.sign(pdf=work.pdf, field_name=PERSONAL_SIG_FIELD, appearance=work.appearance,
                               reason=_("Ký ban hành văn bản"))
     check = pdf_check(blob=blob_store(content=signed, content_type=PDF), refresh=True, validation_context=context)
     with transaction.atomic():
@@ -344,16 +346,14 @@ class _SealResult:
 
 
 def _seal_sign(work: _SealWork, session: SigningSession, context: ValidationContext) -> _SealResult:
-    from vanthu.signing.pades import pdf_add_validation_info
-
-    sealed = session.sign(work.pdf, field_name=SEAL_FIELD, appearance=work.appearance,
+    sealed = session.sign(pdf=work.pdf, field_name=SEAL_FIELD, appearance=work.appearance,
                           reason=_("Ký số của cơ quan, tổ chức"))
     stamp_text = f"{work.reference}\n{_signing_moment()}"
     stamped: dict[int, bytes] = {}
     for attachment_id, original in work.attachments:
         width, height = _page_sizes(original)[0]
         stamp = attachment_stamp_appearance(text=stamp_text, page_width=width, page_height=height)
-        signed = session.sign(original, field_name=ATTACHMENT_FIELD, appearance=stamp,
+        signed = session.sign(pdf=original, field_name=ATTACHMENT_FIELD, appearance=stamp,
                               reason=_("Ký số của cơ quan, tổ chức"))
         stamped[attachment_id] = pdf_add_validation_info(signed, context)
     # B-LT for every signature on the document (the leader's and the agency's), in one DSS update.

@@ -13,6 +13,7 @@ from pathlib import Path
 from asn1crypto import pem, x509
 from django.utils.translation import gettext
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.api import FetcherBackend, OwnedFetcherBackend
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy
 
 from vanthu.core.errors import ApplicationError
@@ -59,8 +60,10 @@ def validation_context_build(
     other_certs: Iterable[x509.Certificate] = (),
     ocsps: Iterable[object] = (),
     crls: Iterable[object] = (),
+    fetcher_backend: FetcherBackend | OwnedFetcherBackend | None = None,
 ) -> ValidationContext:
-    """A validation context anchored only on ``trust_roots`` (never the operating system's list)."""
+    """A validation context anchored only on ``trust_roots`` (never the operating system's list);
+    ``fetcher_backend`` for OCSP/CRL fetching (pyhanko-certvalidator's default when None)."""
     return ValidationContext(
         trust_roots=list(trust_roots),
         other_certs=list(other_certs),
@@ -69,4 +72,5 @@ def validation_context_build(
         moment=at,
         allow_fetching=allow_fetching,
         revinfo_policy=REVOCATION_POLICY,
+        fetcher_backend=fetcher_backend,
     )
