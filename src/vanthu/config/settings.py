@@ -206,5 +206,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pyHanko and its certificate validator log every OCSP/CRL/TSA request at INFO: one line per fetch.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "pyhanko", "pyhanko_certvalidator")},
 }
