@@ -1,0 +1,176 @@
+"""Value formats of QCVN 102:2016 (STANDARDS.md (a), (b), (c)): dates, timestamps, integers, codes.
+
+Emit one form, accept every form seen in the wild. The parsers here raise ``ValueError``; the package reader
+turns it into a typed error naming the element.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from enum import IntEnum
+
+from django.utils.translation import gettext_lazy as _
+
+# edXML dates and timestamps carry no zone: they are Vietnam time (UTC+07:00, no daylight saving).
+VIETNAM_TZ = timezone(timedelta(hours=7))
+
+NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+LEGACY_NAMESPACE = "http://www.go.vn/eDoc"
+DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#"
+
+# Every pattern is ASCII-only: Python's \d also matches other scripts' digits (٣), which no partner means.
+ORGAN_ID_STRICT = re.compile(r"^(\d{3})\.(\d{2})\.(\d{2})\.([A-Z]\d{2})$", re.ASCII)
+ORGAN_ID_LENIENT = re.compile(r"^[0-9A-Za-z]{1,10}(?:\.[0-9A-Za-z]{1,10}){1,5}$", re.ASCII)
+ORGAN_ID_MAX_LENGTH = 50
+DOCUMENT_ID_MAX_LENGTH = 255
+STATUS_CODE_FORM = re.compile(r"^\d{2}$", re.ASCII)
+
+
+class Priority(IntEnum):
+    """``OtherInfo/Priority``: urgency only (secret documents are never exchanged)."""
+
+    NORMAL = 0  # thường
+    URGENT = 1  # khẩn
+    VERY_URGENT = 2  # thượng khẩn
+    EXPRESS = 3  # hỏa tốc
+    EXPRESS_TIMED = 4  # hỏa tốc hẹn giờ (edXML only)
+
+
+class BusinessDocType(IntEnum):
+    """``BussinessDocType``: what the package does to the document it carries or names."""
+
+    NEW = 0
+    RECALL = 1  # thu hồi
+    UPDATE = 2  # cập nhật
+    REPLACE = 3  # thay thế
+
+
+PRIORITY_LABELS = {
+    Priority.NORMAL: _("Thường"),
+    Priority.URGENT: _("Khẩn"),
+    Priority.VERY_URGENT: _("Thượng khẩn"),
+    Priority.EXPRESS: _("Hỏa tốc"),
+    Priority.EXPRESS_TIMED: _("Hỏa tốc hẹn giờ"),
+}
+
+STATUS_LABELS = {
+    "01": _("Đã đến"),
+    "02": _("Từ chối, trả lại"),
+    "03": _("Đã tiếp nhận"),
+    "04": _("Đã phân công"),
+    "05": _("Đang xử lý"),
+    "06": _("Đã hoàn thành"),
+    "13": _("Yêu cầu thu hồi"),
+    "15": _("Đồng ý thu hồi, cập nhật"),
+    "16": _("Từ chối thu hồi, cập nhật"),
+}
+# A reason is required with these codes (STANDARDS (c)).
+STATUS_CODES_NEEDING_DESCRIPTION = frozenset({"02", "16"})
+
+
+def date_format(value: date) -> str:
+    """``yyyy/MM/dd``, the only form emitted."""
+    return f"{value.year:04d}/{value.month:02d}/{value.day:02d}"
+
+
+_DATE = re.compile(r"^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})$", re.ASCII)
+
+
+def date_parse(text: str) -> tuple[date, bool]:
+    """Read ``yyyy/MM/dd``, ``dd/MM/yyyy`` or ``yyyy-MM-dd`` (the 4-digit group decides the order).
+
+    A trailing time of day (``2024/03/05 00:00:00``, some gateways write timestamps for dates) is ignored.
+    Returns the date and whether the text was in a form other than the emitted one."""
+    text = text.strip()
+    day_part = re.split(r"[ T]", text, maxsplit=1)[0]
+    match = _DATE.match(day_part)
+    if match is None:
+        raise ValueError(text)
+    first, month, last = match.groups()
+    if len(first) == 4:
+        result = date(int(first), int(month), int(last))
+    elif len(last) == 4:
+        result = date(int(last), int(month), int(first))
+    else:
+        raise ValueError(text)
+    return result, text != date_format(result)
+
+
+def timestamp_format(value: datetime) -> str:
+    """``yyyy/MM/dd HH:mm:ss`` in Vietnam time (24 h, whole seconds)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime")
+    local = value.astimezone(VIETNAM_TZ)
+    return f"{date_format(local.date())} {local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+
+
+_TIMESTAMP = re.compile(
+    r"^(?P<date>\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4})[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?$",
+    re.ASCII,
+)
+
+
+def timestamp_parse(text: str) -> tuple[datetime, bool]:
+    """Read ``yyyy/MM/dd HH:mm:ss`` or ISO 8601 with or without an offset; a missing zone is Vietnam time.
+
+    Returns the instant converted to +07:00 and whether the text was in a form other than the emitted one."""
+    text = text.strip()
+    match = _TIMESTAMP.match(text)
+    if match is None:
+        raise ValueError(text)
+    day, _variant = date_parse(match["date"])
+    fraction = (match["fraction"] or "0")[:6].ljust(6, "0")
+    moment = time(int(match["hour"]), int(match["minute"]), int(match["second"] or 0), int(fraction))
+    zone = match["zone"]
+    if zone is None:
+        tz = VIETNAM_TZ
+    elif zone == "Z":
+        tz = UTC
+    else:
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if offset >= timedelta(hours=24):
+            raise ValueError(text)
+        tz = timezone(-offset if zone[0] == "-" else offset)
+    result = datetime.combine(day, moment, tz).astimezone(VIETNAM_TZ)
+    return result, text != timestamp_format(result) or result.microsecond != 0
+
+
+_INTEGER = re.compile(r"^[+-]?\d{1,18}$", re.ASCII)
+
+
+def integer_parse(text: str) -> int | None:
+    """Plain decimal with surrounding whitespace; ``None`` when it is not an integer (the caller keeps it raw)."""
+    text = text.strip()
+    return int(text) if _INTEGER.match(text) else None
+
+
+def organ_id_is_strict(organ_id: str) -> bool:
+    """Our own agencies' codes: ``V1V2V3.Z1Z2.Y1Y2.MX1X2`` (QCVN 102, QĐ 20/2020/QĐ-TTg)."""
+    return ORGAN_ID_STRICT.match(organ_id) is not None
+
+
+def organ_id_is_acceptable(organ_id: str) -> bool:
+    """Partners' codes: the lenient form (SDK test values, local LGSP codes), at most 50 characters."""
+    return len(organ_id) <= ORGAN_ID_MAX_LENGTH and ORGAN_ID_LENIENT.match(organ_id) is not None
+
+
+def content_id_normalize(raw: str) -> tuple[str, bool]:
+    """``cid:x``, ``x`` or ``<x>`` → ``x``; also returns whether the ``cid:`` prefix was there."""
+    value = raw.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1].strip()
+    had_prefix = value[:4].lower() == "cid:"
+    if had_prefix:
+        value = value[4:].strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1].strip()
+    return value, had_prefix
+
+
+def document_id_make(*, organ_id: str, promulgation_date: date, code_number: str, code_notation: str) -> str:
+    """The DocumentId we emit: ``<issuer OrganId>,<yyyy/MM/dd>,<CodeNumber>/<CodeNotation>``,
+    e.g. ``000.00.00.H49,2024/03/05,15/CT-UBND``."""
+    return f"{organ_id.strip().upper()},{date_format(promulgation_date)},{code_number}/{code_notation}"
