@@ -50,7 +50,7 @@ def test_register_book_exports_xlsx_and_pdf_with_the_same_rows(kit: AgencyKit) -
     assert sheet is not None
     assert sheet.cell(row=5, column=3).value == "Tên loại và trích yếu nội dung văn bản"
     assert sheet.cell(row=6, column=1).value == reference
-    text = subprocess.run(["pdftotext", "-", "-"], input=outgoing_book_pdf(book), capture_output=True,
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=outgoing_book_pdf(book), capture_output=True,
                           check=True).stdout.decode()
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text
     assert reference in "".join(text.split())  # a narrow cell may wrap the reference
@@ -63,3 +63,28 @@ def test_register_book_is_for_clerks_and_leaders_of_the_agency(kit: AgencyKit, o
         outgoing_register_book(actor=kit.specialist, register_id=register_id, period=period)
     with pytest.raises(NotFoundError):
         outgoing_register_book(actor=other_kit.clerk, register_id=register_id, period=period)
+
+
+def test_a_joint_document_lists_every_signer(kit: AgencyKit, other_kit: AgencyKit) -> None:
+    from tests.outgoing.helpers import draft, simple_route
+    from vanthu.documents.outgoing.inputs import CoSignerInput
+    from vanthu.documents.outgoing.services import (
+        outgoing_mark_cosigned,
+        outgoing_mark_signed,
+        outgoing_submit,
+        review_approve,
+    )
+
+    document = draft(kit, cosigners=(CoSignerInput(signer_id=other_kit.leader.user.pk, agency_id=other_kit.agency.pk),
+                                     CoSignerInput(signer_id=kit.deputy.user.pk, signing_capacity="KT.")))
+    outgoing_submit(actor=kit.specialist, document_id=document.pk, route=simple_route(kit))
+    review_approve(actor=kit.finance_head, document_id=document.pk)
+    review_approve(actor=kit.office_head, document_id=document.pk)
+    outgoing_mark_cosigned(actor=other_kit.leader, document_id=document.pk)
+    outgoing_mark_cosigned(actor=kit.deputy, document_id=document.pk)
+    outgoing_mark_signed(actor=kit.leader, document_id=document.pk)
+    numbered = outgoing_number(actor=kit.clerk, document_id=document.pk)
+    book = outgoing_register_book(actor=kit.clerk, register_id=numbered.register_id or 0,
+                                  period=RegisterPeriod.for_year(timezone.localdate().year))
+    [row] = book.rows
+    assert row.signer == "; ".join(a.user.full_name for a in (kit.leader, other_kit.leader, kit.deputy))

@@ -5,4 +5,5 @@ from vanthu.web import registers
 app_name = "registers"
 urlpatterns = [
     path("", registers.register_view, name="register"),
+    path("van-ban-di/", registers.outgoing_register_view, name="outgoing"),
 ]

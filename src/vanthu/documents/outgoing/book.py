@@ -1,17 +1,18 @@
 """The "Sổ đăng ký văn bản đi" (ND30 Phụ lục IV, 10 columns) as rows, XLSX and PDF.
 
 Rows are display strings, so the screen and both exports show the same thing. A voided number keeps its row, marked
-in the note column (the number stays used).
+in the note column (the number stays used). The screen is ``web/registers.outgoing_register_view``.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -28,7 +29,7 @@ from vanthu.core.errors import NotFoundError, PermissionDeniedError
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import Register
 from vanthu.documents.outgoing.enums import OutgoingState
-from vanthu.documents.outgoing.models import OutgoingDocument
+from vanthu.documents.outgoing.models import OutgoingCoSigner, OutgoingDocument
 from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 from vanthu.documents.registers.rows import RegisterPeriod, format_date
 from vanthu.documents.registers.xlsx import BORDER, CENTER, FONT_NAME, WRAP_TOP, sheet_title
@@ -60,6 +61,7 @@ class OutgoingRow:
     forwarded_date: str
     receipt_signature: str
     note: str
+    is_voided: bool = False  # the screen marks the row; the exports say it in the note column
 
     def cells(self) -> tuple[str, ...]:
         return (self.reference, self.issued_date, self.type_and_subject, self.signer, self.to_places,
@@ -75,12 +77,27 @@ class OutgoingBook:
     rows: tuple[OutgoingRow, ...]
 
 
-def outgoing_register_get_for_user(*, actor: Actor, register_id: int) -> Register:
-    """An outgoing register of the actor's agency, for its clerks and leaders; secret ones need clearance."""
+def _require_reader(actor: Actor) -> int:
+    """Registers are printed by the clerk and read by the leaders of the agency (DOMAIN.md §2)."""
     if actor.agency_id is None or not actor.has_role(RoleCode.CLERK, RoleCode.LEADER):
         raise PermissionDeniedError("forbidden", _("Chỉ văn thư và lãnh đạo cơ quan được xem sổ văn bản."))
+    return actor.agency_id
+
+
+def outgoing_registers_for_user(*, actor: Actor) -> list[Register]:
+    """The outgoing registers of the actor's agency (the default first); secret ones only for users cleared for
+    secrets."""
+    qs = Register.objects.filter(agency_id=_require_reader(actor), kind__in=OUTGOING_KINDS)
+    if not actor.user.can_handle_secret:
+        qs = qs.exclude(kind=RegisterKind.SECRET_OUTGOING)
+    return list(qs.order_by("-is_active", "kind", "-is_default", "id"))
+
+
+def outgoing_register_get_for_user(*, actor: Actor, register_id: int) -> Register:
+    """An outgoing register of the actor's agency, for its clerks and leaders; secret ones need clearance."""
+    agency_id = _require_reader(actor)
     register = Register.objects.select_related("agency").filter(
-        pk=register_id, agency_id=actor.agency_id, kind__in=OUTGOING_KINDS).first()
+        pk=register_id, agency_id=agency_id, kind__in=OUTGOING_KINDS).first()
     if register is None:
         raise NotFoundError("not_found", _("Không tìm thấy sổ văn bản."))
     if register.kind == RegisterKind.SECRET_OUTGOING and not actor.user.can_handle_secret:
@@ -91,6 +108,9 @@ def outgoing_register_get_for_user(*, actor: Actor, register_id: int) -> Registe
 def outgoing_register_documents(
     *, actor: Actor, register: Register, period: RegisterPeriod
 ) -> QuerySet[OutgoingDocument]:
+    """Numbered documents of ``register`` whose issue date falls in ``period``, in number order, voided ones
+    included. ``register`` must come from :func:`outgoing_register_get_for_user`; the related rows a register row
+    prints are joined or prefetched, so the query count does not grow with the rows."""
     if actor.agency_id is None or register.agency_id != actor.agency_id:
         raise NotFoundError("not_found", _("Không tìm thấy sổ văn bản."))
     return (
@@ -99,23 +119,41 @@ def outgoing_register_documents(
             issued_date__gte=period.date_from, issued_date__lte=period.date_to,
         )
         .select_related("document_type", "signer", "drafting_unit")
+        .prefetch_related(Prefetch("cosigners", queryset=OutgoingCoSigner.objects.select_related("user")
+                                   .order_by("order")))
         .order_by("number_year", "number", "id")
     )
 
 
+def _signers(document: OutgoingDocument) -> str:
+    """The main signer, then the co-signers of a joint document in their order (prefetched)."""
+    people = ([document.signer] if document.signer else []) + [c.user for c in document.cosigners.all()]
+    return "; ".join(person.full_name or str(person) for person in people)
+
+
 def _row(document: OutgoingDocument) -> OutgoingRow:
     note = document.note
-    if document.state == OutgoingState.VOIDED:
+    voided = document.state == OutgoingState.VOIDED
+    if voided:
         note = _("Đã hủy số: %(reason)s") % {"reason": document.cancel_reason}
     unit = document.drafting_unit.name if document.drafting_unit else ""
     return OutgoingRow(
         document_id=document.pk, reference=document.reference, issued_date=format_date(document.issued_date),
         type_and_subject=f"{document.document_type.name}: {document.subject}",
-        signer=(document.signer.full_name or str(document.signer)) if document.signer else "",
+        signer=_signers(document),
         to_places="; ".join(line.strip(" -;") for line in document.to_places.splitlines() if line.strip()),
         file_copy=", ".join(p for p in (_("Văn thư"), unit) if p), copy_count=str(document.copy_count),
-        forwarded_date=format_date(document.issued_at), receipt_signature="", note=note,
+        forwarded_date=format_date(document.issued_at), receipt_signature="", note=note, is_voided=voided,
     )
+
+
+def outgoing_register_rows(documents: Iterable[OutgoingDocument]) -> tuple[OutgoingRow, ...]:
+    """Rows of documents read by :func:`outgoing_register_documents` (no query per row)."""
+    return tuple(_row(d) for d in documents)
+
+
+def outgoing_book_columns() -> tuple[str, ...]:
+    return tuple(str(c) for c in COLUMNS)
 
 
 def outgoing_register_book(*, actor: Actor, register_id: int, period: RegisterPeriod) -> OutgoingBook:
@@ -123,7 +161,7 @@ def outgoing_register_book(*, actor: Actor, register_id: int, period: RegisterPe
     documents = outgoing_register_documents(actor=actor, register=register, period=period)
     return OutgoingBook(
         agency_name=register.agency.name, title=register.name, period_label=period.label,
-        columns=tuple(str(c) for c in COLUMNS), rows=tuple(_row(d) for d in documents),
+        columns=outgoing_book_columns(), rows=outgoing_register_rows(documents),
     )
 
 
