@@ -16,7 +16,7 @@ import pytest
 from tests.builders import AgencyKit, make_agency_kit
 from tests.outgoing.office_docs import docx_bytes, nd30_blocks
 from tests.outgoing.signing_kit import SigningSetup, signing_setup
-from tests.signing.signing_helpers import assert_pyhanko_valid
+from tests.signing.signing_helpers import assert_pdfsig_valid, assert_pyhanko_valid
 from vanthu.documents.convert import office_available
 from vanthu.documents.enums import IncomingState
 from vanthu.documents.models import IncomingDocument
@@ -167,12 +167,14 @@ def test_draft_from_docx_to_issued_and_accepted_by_the_other_agency(
     clerk.reload()
     assert _delivery_badge(clerk, other.agency.name) == "05 Đang xử lý"
 
-    # The issued PDF, downloaded from the page: the leader's and the agency's signatures, both valid.
+    # The issued PDF, downloaded from the page: the leader's and the agency's signatures, both valid in pyHanko
+    # and in pdfsig.
     latest = DraftVersion.objects.filter(document=document).order_by("-number").first()
     assert latest is not None
     with clerk.expect_download() as download_info:
         clerk.locator(f'#document-versions li[data-version="{latest.number}"] a.vt-file-link').click()
     pdf = Path(download_info.value.path()).read_bytes()
     statuses = _off_the_loop(lambda: assert_pyhanko_valid(pdf, test_pki, count=2))
+    assert_pdfsig_valid(pdf, test_pki, tmp_path, count=2)  # and poppler, the independent second validator
     assert [s.signing_cert.subject.native["common_name"] for s in statuses] == ["Nguyễn Văn An", "UBND tỉnh Demo"]
     assert statuses[0].modification_level.name == "FORM_FILLING"  # number and date filled after the leader signed

@@ -34,11 +34,13 @@ from tests.signing.signing_helpers import (
 )
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.models import AuditEvent
 from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import RegisterCounter
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.issuing import issue_date_text
 from vanthu.documents.outgoing.models import OutgoingDocument
+from vanthu.documents.outgoing.sealing import ATTACHMENT_FIELD, BATCH_MAX, SEAL_FIELD
 from vanthu.documents.outgoing.services import (
     outgoing_attachment_add,
     outgoing_mark_signed,
@@ -49,8 +51,9 @@ from vanthu.documents.outgoing.services import (
     outgoing_sign_personal,
     signing_job_get,
 )
-from vanthu.documents.outgoing.signing import ATTACHMENT_FIELD, SEAL_FIELD, signer_block_lines
+from vanthu.documents.outgoing.signers import signer_block_lines
 from vanthu.documents.outgoing.template import DATE_FIELD, NUMBER_FIELD, PERSONAL_SIG_FIELD
+from vanthu.organizations.services import position_create
 from vanthu.signing.errors import (
     CertificateExpiredError,
     CertificateNotOwnedError,
@@ -350,6 +353,14 @@ def test_signer_block_lines_follow_the_capacity(signing: SigningSetup) -> None:
     document.agency.name = "Ủy ban nhân dân tỉnh Demo"
     document.signer_title = "Chủ tịch"
     assert signer_block_lines(document) == ("TM. Ủy ban nhân dân", "Chủ tịch")
+    # TL./TUQ.: by order of the head, whose title is the agency's head position (not the signer's own title).
+    position_create(actor=None, agency=document.agency, name="Giám đốc", is_head=True)
+    document.signing_capacity = "TL."
+    document.signer_title = "Chánh Văn phòng"
+    assert signer_block_lines(document) == ("TL. Giám đốc", "Chánh Văn phòng")
+    document.signing_capacity = "TUQ."
+    document.signer_title = "Trưởng phòng Kế hoạch - Tài chính"
+    assert signer_block_lines(document) == ("TUQ. Giám đốc", "Trưởng phòng Kế hoạch - Tài chính")
     document.signing_capacity = ""
     document.signer_title = "Giám đốc"
     assert signer_block_lines(document) == ("Giám đốc", "")
@@ -372,9 +383,21 @@ def test_personal_signature_of_someone_not_trusted_yet(signing: SigningSetup, se
 # --- Batches ---------------------------------------------------------------------------------------------------
 
 
+def test_batch_refuses_too_many_documents_and_none_before_anything_starts(signing: SigningSetup) -> None:
+    kit = signing.kit
+    audits = AuditEvent.objects.count()
+    for ids, code in (([], "signing.batch_empty"), (list(range(1, BATCH_MAX + 2)), "signing.batch_too_large")):
+        with pytest.raises(ApplicationError) as info:
+            outgoing_seal_batch_start(actor=kit.clerk, document_ids=ids, key_device_id=signing.agency_device.pk,
+                                      pin=signing.agency_pin)
+        assert info.value.code == code
+    assert "500" in str(info.value.message)
+    assert not SigningJob.objects.exists() and AuditEvent.objects.count() == audits
+
+
 @pytest.mark.django_db(transaction=True)
 def test_batch_seals_every_document_and_reports_the_broken_one(
-    kit: AgencyKit, other_kit: AgencyKit, test_pki: TestPki, settings: object,
+    kit: AgencyKit, other_kit: AgencyKit, test_pki: TestPki, settings: object, tmp_path: Path,
 ) -> None:
     setup = signing_setup(kit, test_pki, settings)
     ready = [setup.numbered() for _ in range(4)]
@@ -404,7 +427,10 @@ def test_batch_seals_every_document_and_reports_the_broken_one(
     for document in ready:
         fresh = OutgoingDocument.objects.get(pk=document.pk)
         assert fresh.has_valid_org_signature and fresh.has_valid_personal_signature
-    assert_pyhanko_valid(_latest_pdf(ready[0]), test_pki, count=2)
+    for document in ready:  # every batch-sealed PDF: the leader's and the agency's signatures, in both validators
+        sealed = _latest_pdf(document)
+        assert_pyhanko_valid(sealed, test_pki, count=2)
+        assert_pdfsig_valid(sealed, test_pki, tmp_path, count=2)
     with pytest.raises(NotFoundError):
         signing_job_get(actor=other_kit.clerk, job_id=job.pk)
     with pytest.raises(NotFoundError):

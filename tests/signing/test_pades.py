@@ -20,6 +20,7 @@ from tests.signing.signing_helpers import (
     assert_pyhanko_valid,
     blue_signature_png,
     p12_source,
+    pdfsig_output,
 )
 from vanthu.signing.appearance import personal_appearance
 from vanthu.signing.errors import (
@@ -85,7 +86,7 @@ def test_b_lt_embeds_validation_data_for_every_signature(test_pki: TestPki) -> N
 
 
 @pytest.mark.parametrize("label", ["person-rsa", "person-ec"])
-def test_interrupted_signing_with_an_external_raw_key(test_pki: TestPki, label: str) -> None:
+def test_interrupted_signing_with_an_external_raw_key(test_pki: TestPki, label: str, tmp_path: Path) -> None:
     ident = test_pki.identity(label)
     cert = certs_from_pem(ident.cert_pem)[0]
     prepared = signing_prepare(
@@ -100,9 +101,10 @@ def test_interrupted_signing_with_an_external_raw_key(test_pki: TestPki, label: 
         value = key.sign(prepared.digest, ec.ECDSA(Prehashed(hashes.SHA256())))
     signed = signing_finish(prepared, value)
     assert_pyhanko_valid(signed, test_pki, count=1)
+    assert_pdfsig_valid(signed, test_pki, tmp_path, count=1)
 
 
-def test_interrupted_signing_with_a_wrong_signature_value_is_not_valid(test_pki: TestPki) -> None:
+def test_interrupted_signing_with_a_wrong_signature_value_is_not_valid(test_pki: TestPki, tmp_path: Path) -> None:
     ident = test_pki.identity("person-rsa")
     prepared = signing_prepare(
         pdf=pdf_bytes(), cert=certs_from_pem(ident.cert_pem)[0], chain=certs_from_pem(ident.chain_pem),
@@ -115,6 +117,7 @@ def test_interrupted_signing_with_a_wrong_signature_value_is_not_valid(test_pki:
 
     status = validate_pdf_signature(reader.embedded_signatures[0], test_pki.validation_context())
     assert not status.valid
+    assert "Signature is Valid" not in pdfsig_output(signed, test_pki, tmp_path)
 
 
 @pytest.mark.parametrize(

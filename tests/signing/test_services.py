@@ -286,12 +286,12 @@ def test_trust_roots_come_from_the_store_and_from_files(
     assert signing_trust_roots() == []
     path = tmp_path / "roots.pem"
     path.write_bytes(test_pki.root_pem)
-    settings.VANTHU_TRUST_ROOT_FILES = [str(path)]
+    settings.VANTHU_TRUST_ROOTS = [str(path)]
     [root] = signing_trust_roots()
     assert root.sha256 == certs_from_pem(test_pki.root_pem)[0].sha256
     trust_test_root(test_pki)
     assert len(signing_trust_roots()) == 1, "the same root from both sources counts once"
-    settings.VANTHU_TRUST_ROOT_FILES = [str(tmp_path / "khong-co.pem")]
+    settings.VANTHU_TRUST_ROOTS = [str(tmp_path / "khong-co.pem")]
     with pytest.raises(ApplicationError):
         signing_trust_roots()
 

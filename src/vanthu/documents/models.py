@@ -120,6 +120,11 @@ class IncomingDocument(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A replacing document (edXML BussinessDocType 3, ND30 Điều 18) points to the copy it replaces.
+    replaces = models.ForeignKey(
+        "self", verbose_name=_("thay thế văn bản"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

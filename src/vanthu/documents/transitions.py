@@ -88,10 +88,13 @@ def transition_apply(
         payload["status_code"] = transition.status_code
     audit_record(actor=actor.user, event_type=event_type, target=document, agency=document.agency, data=payload)
     if transition.status_code:
-        # Same transaction: the sender's delivery in this deployment sees the status (local import: no cycle).
+        # Same transaction: the sender's delivery in this deployment sees the status, or the sender on another
+        # deployment gets a status package through the outbox (local imports: no cycle).
         from vanthu.documents.outgoing.delivery_status import delivery_status_from_incoming
+        from vanthu.exchange.status import exchange_status_from_incoming
 
         delivery_status_from_incoming(document=document, code=transition.status_code, actor=actor, data=payload)
+        exchange_status_from_incoming(document=document, code=transition.status_code, actor=actor, data=payload)
 
 
 def lock_document(document_id: int) -> IncomingDocument:

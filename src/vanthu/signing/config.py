@@ -1,7 +1,7 @@
 """Where the signing code gets its trust anchors and its timestamp authority.
 
 - Trust: the active ``TrustedRoot`` rows (imported by a system administrator; the demo root in demo mode) plus the
-  PEM/DER files of ``settings.VANTHU_TRUST_ROOT_FILES`` (environment ``VANTHU_TRUST_ROOTS``, comma-separated).
+  PEM/DER files of ``settings.VANTHU_TRUST_ROOTS`` (environment ``VANTHU_TRUST_ROOTS``, comma-separated).
   Parsed certificates are cached per fingerprint / per file modification time; the ``ValidationContext`` itself
   is built fresh for every operation because it accumulates state (fetched OCSP/CRL, the moment, HTTP sessions).
 - Timestamps: ``settings.VANTHU_TSA_URL``; when empty, the TSA of the demo PKI in ``settings.VANTHU_DEMO_PKI_DIR``
@@ -49,7 +49,7 @@ def _roots_from_db() -> list[x509.Certificate]:
 
 def _roots_from_files() -> list[x509.Certificate]:
     roots: list[x509.Certificate] = []
-    for path in getattr(settings, "VANTHU_TRUST_ROOT_FILES", []) or []:
+    for path in getattr(settings, "VANTHU_TRUST_ROOTS", []) or []:
         try:
             mtime = Path(path).stat().st_mtime
         except OSError as exc:

@@ -1,5 +1,5 @@
 """Attachments in separate files (phụ lục, tài liệu kèm theo): PDFs added before the agency signs. Each gets the
-agency's text-only signature at the top right of page 1 when the document is sealed (``outgoing.signing``)."""
+agency's text-only signature at the top right of page 1 when the document is sealed (``outgoing.sealing``)."""
 
 from __future__ import annotations
 

@@ -15,13 +15,9 @@ Secret documents are issued on paper only: any delivery to an agency is refused 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
-from asn1crypto import x509 as asn1_x509
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,8 +43,13 @@ from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Unit
 from vanthu.search.index import search_index_incoming
+from vanthu.signing.validation.report_pdf import (
+    SIGNATURE_REPORT_FILENAME,
+    signature_report_heading,
+    signature_report_pdf,
+)
 
-SIGNATURE_REPORT_FILENAME = "bao-cao-chu-ky-so.pdf"
+EXCHANGE_NEW, EXCHANGE_REPLACE = 0, 3  # edXML BussinessDocType
 
 
 @dataclass(frozen=True)
@@ -78,63 +79,35 @@ def exchange_document_id(document: OutgoingDocument) -> str:
     return f"{organ_id},{issued},{document.reference}"
 
 
-def exchange_enqueue(*, delivery: OutgoingDelivery, business: int = 0) -> None:
-    """Hand an EXTERNAL delivery to the inter-agency exchange, in the caller's transaction.
+def exchange_enqueue(
+    *, document: OutgoingDocument, deliveries: Sequence[OutgoingDelivery], actor: Actor, business: int = 0,
+    reason: str = "", replaces: OutgoingDocument | None = None,
+) -> None:
+    """Hand EXTERNAL deliveries to the inter-agency exchange, in the caller's transaction: one edXML package for
+    all of them goes to the outbox (``vanthu.exchange.outbox``). ``business`` is the edXML BussinessDocType: 0 new,
+    1 recall, 2 update, 3 replace. Not connected to a hub: refused (``exchange_not_connected``), so nothing is
+    recorded as sent that cannot be delivered."""
+    from vanthu.exchange.outbox import package_enqueue_document
 
-    ``business`` is the edXML BussinessDocType: 0 new, 1 recall, 2 update, 3 replace. Issue 4 ("Inter-agency
-    exchange") replaces this body with the write of the edXML package to the outbox. Until then the exchange
-    is not connected: the request is refused, so nothing is recorded as sent that cannot be delivered.
-    """
-    raise ApplicationError(
-        "exchange_not_connected",
-        _("Chưa kết nối trục liên thông văn bản: chưa gửi được văn bản đến %(name)s (%(code)s).")
-        % {"name": delivery.external_name, "code": delivery.external_organ_id},
-        {"organ_id": delivery.external_organ_id, "business": business},
-    )
-
-
-def _trust_roots() -> list[asn1_x509.Certificate]:
-    from vanthu.signing.models import TrustedRoot
-    from vanthu.signing.validation import trust_roots_load
-
-    sources: list[str | bytes] = list(getattr(settings, "VANTHU_TRUST_ROOTS", []))
-    sources += [pem.encode() for pem in TrustedRoot.objects.filter(is_active=True).values_list("pem", flat=True)]
-    return trust_roots_load(sources)
+    if deliveries:
+        package_enqueue_document(document=document, deliveries=deliveries, actor=actor, business=business,
+                                 reason=reason, replaces=replaces)
 
 
-def signature_report_pdf(*, document: OutgoingDocument, files: Sequence[UploadedContent]) -> bytes:
+def exchange_cancel_unsent(*, delivery: OutgoingDelivery, actor: Actor, reason: str) -> bool:
+    """Withdraw an EXTERNAL delivery whose package has not left the outbox (queued, or failed for good); True if
+    so. A package a worker is sending right now is left alone: the recipient gets a recall instead."""
+    from vanthu.exchange.outbox import package_withdraw_recipient
+
+    return package_withdraw_recipient(delivery=delivery, actor=actor, reason=reason)
+
+
+def signature_report_for(document: OutgoingDocument, files: Sequence[UploadedContent]) -> UploadedContent:
     """The validation report of every signed file, as a PDF the recipient keeps with the document."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
-    from vanthu.signing.validation import pdf_validate, report_as_text
-
-    serif_fonts_register()
-    roots = _trust_roots()
-    title = ParagraphStyle("title", fontName=SERIF_BOLD, fontSize=14, leading=18, alignment=1)
-    head = ParagraphStyle("head", fontName=SERIF_BOLD, fontSize=11, leading=14, spaceBefore=8)
-    body = ParagraphStyle("body", fontName=SERIF, fontSize=10, leading=13)
     issued = document.issued_date.strftime("%d/%m/%Y") if document.issued_date else ""
-    story = [
-        Paragraph(escape(_("BÁO CÁO KIỂM TRA CHỮ KÝ SỐ")), title),
-        Spacer(1, 4 * mm),
-        Paragraph(escape(_("Văn bản số %(ref)s ngày %(date)s của %(agency)s") % {
-            "ref": document.reference, "date": issued, "agency": document.agency.name}), body),
-        Paragraph(escape(_("Trích yếu: %(subject)s") % {"subject": document.subject}), body),
-    ]
-    for item in files:
-        report = pdf_validate(pdf=item.content, trust_roots=roots)
-        story.append(Paragraph(escape(_("Tệp: %(name)s") % {"name": item.filename}), head))
-        for line in report_as_text(report).splitlines():
-            indent = len(line) - len(line.lstrip(" "))
-            story.append(Paragraph("&nbsp;" * indent + escape(line.strip()) if line.strip() else "&nbsp;", body))
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                      bottomMargin=20 * mm, title=_("Báo cáo kiểm tra chữ ký số")).build(story)
-    return buffer.getvalue()
+    heading = signature_report_heading(reference=document.reference, issued=issued, issuer=document.agency.name,
+                                       subject=document.subject)
+    return UploadedContent(SIGNATURE_REPORT_FILENAME, signature_report_pdf(heading=heading, files=files))
 
 
 def _attachment_ids(document: OutgoingDocument) -> tuple[tuple[int, int | None], ...]:
@@ -155,8 +128,7 @@ def _package_build(document: OutgoingDocument) -> _Package:
                 _("Phụ lục “%(name)s” chưa được ký số cơ quan; chưa thể phát hành.") % {"name": attachment.filename},
             )
         attachments.append(UploadedContent(attachment.filename, blob_read(attachment.stamped)))
-    report = UploadedContent(SIGNATURE_REPORT_FILENAME, signature_report_pdf(document=document,
-                                                                             files=[main, *attachments]))
+    report = signature_report_for(document, [main, *attachments])
     return _Package(version_id=version.pk, attachment_ids=_attachment_ids(document), main=main,
                     files=(*attachments, report), page_count=page_count)
 
@@ -259,13 +231,14 @@ def _issue(
     replaced = locked.get(replaces_id) if replaces_id else None
     for agency in recipients.agencies:
         _deliver_to_agency(document, agency, actor, package if electronic else None, note, replaced)
-    for item, known in recipients.external:
-        delivery = OutgoingDelivery.objects.create(
-            document=document, kind=DeliveryKind.EXTERNAL, agency=known, external_organ_id=item.organ_id,
-            external_name=item.name,
-        )
-        if electronic:
-            exchange_enqueue(delivery=delivery)
+    outside = [
+        OutgoingDelivery.objects.create(document=document, kind=DeliveryKind.EXTERNAL, agency=known,
+                                        external_organ_id=item.organ_id, external_name=item.name)
+        for item, known in recipients.external
+    ]
+    if electronic:
+        exchange_enqueue(document=document, deliveries=outside, actor=actor, replaces=replaced,
+                         business=EXCHANGE_REPLACE if replaced is not None else EXCHANGE_NEW)
     if replaced is not None:
         _mark_replaced(old=replaced, new=document, actor=actor)
     return document

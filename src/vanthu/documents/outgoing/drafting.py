@@ -23,14 +23,22 @@ from vanthu.documents.outgoing.inputs import OutgoingInput, Route, TemplateInput
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument, ReviewStep
 from vanthu.documents.outgoing.placement import locate_fields
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
-from vanthu.documents.outgoing.template import TemplateFields, template_render
+from vanthu.documents.outgoing.signers import (
+    SIGNER_ROLES,
+    cosigner_field_name,
+    cosigners_check,
+    cosigners_create,
+    cosigners_reset,
+    document_cosigners,
+    signer_lines,
+)
+from vanthu.documents.outgoing.template import SignerBlock, TemplateFields, template_render
 from vanthu.documents.outgoing.transitions import lock_outgoing, transition_apply, transition_check
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Unit, User
 
 DRAFTER_ROLES = (RoleCode.SPECIALIST, RoleCode.UNIT_LEADER, RoleCode.LEADER, RoleCode.CLERK, RoleCode.FORMAT_CHECKER)
-SIGNER_ROLES = (RoleCode.LEADER, RoleCode.UNIT_LEADER)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -71,6 +79,10 @@ def _check_input(agency: Agency, data: OutgoingInput) -> dict[str, object]:
         signer = _member(agency, data.signer_id, SIGNER_ROLES)
         if signer is None:
             errors["signer_id"] = _("Người ký phải là lãnh đạo của cơ quan.")
+    cosigners, cosigner_errors = cosigners_check(
+        agency=agency, entries=data.cosigners, main_signer_id=signer.pk if signer else data.signer_id,
+        secret=bool(data.confidentiality))
+    errors.update(cosigner_errors)
     recipients = list(Agency.objects.filter(pk__in=data.recipient_ids, is_active=True))
     if len(recipients) != len(set(data.recipient_ids)):
         errors["recipient_ids"] = _("Cơ quan nhận không hợp lệ.")
@@ -93,7 +105,7 @@ def _check_input(agency: Agency, data: OutgoingInput) -> dict[str, object]:
         "priority": data.priority, "confidentiality": data.confidentiality, "signer": signer,
         "signing_capacity": data.signing_capacity, "signer_title": data.signer_title.strip(),
         "to_places": data.to_places.strip(), "is_internal": data.is_internal, "copy_count": data.copy_count,
-        "reply_to": reply_to, "unit": unit, "recipients": recipients,
+        "reply_to": reply_to, "unit": unit, "recipients": recipients, "cosigners": cosigners,
         # Secret documents are registered and numbered but never travel over the network (ND30, Luật BVBMNN).
         "channel": Channel.PAPER if data.confidentiality else data.channel,
     }
@@ -105,12 +117,19 @@ def _template_pdf(document: OutgoingDocument, template: TemplateInput) -> tuple[
         raise ApplicationError("no_template", _("Chưa có mẫu dựng sẵn cho loại văn bản này; hãy tải tệp lên."))
     agency = document.agency
     signer = document.signer
+    cosigners = []
+    for cosigner in document_cosigners(document):
+        capacity, title = signer_lines(agency=cosigner.agency, capacity=cosigner.signing_capacity,
+                                       title=cosigner.signer_title)
+        cosigners.append(SignerBlock(field_name=cosigner_field_name(cosigner.order), capacity_line=capacity,
+                                     title_line=title, name=cosigner.user.full_name or str(cosigner.user)))
     rendered = template_render(TemplateFields(
         kind=code, type_name=document.document_type.name, subject=document.subject, body=template.body,
         agency_name=agency.name, parent_agency_name=agency.parent.name if agency.parent else "",
         place_name=template.place_name or agency.place_name, addressees=template.addressees,
         to_places=document.to_places, signing_capacity=document.signing_capacity, authority=template.authority,
         signer_title=document.signer_title, signer_name=(signer.full_name or str(signer)) if signer else "",
+        cosigners=tuple(cosigners),
     ))
     return rendered.pdf, code, rendered.page_count, dict(rendered.boxes)
 
@@ -178,6 +197,7 @@ def _add_version(
     source_blob = None
     if checked_source is not None:
         source_blob = blob_store(content=checked_source.content, content_type=checked_source.content_type)
+    cosigners_reset(document)
     number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return DraftVersion.objects.create(
         document=document, number=number, pdf=blob_store(content=pdf, content_type=PDF), source=source_blob,
@@ -200,18 +220,22 @@ def outgoing_create(
     if data.confidentiality and not actor.user.can_handle_secret:
         raise PermissionDeniedError("forbidden_secret", _("Bạn không được giao xử lý văn bản mật."))
     recipients = values.pop("recipients")
+    cosigners = values.pop("cosigners")
+    assert isinstance(cosigners, list)
     unit = values.pop("unit") or actor.unit
     assert unit is None or isinstance(unit, Unit)
     document = OutgoingDocument.objects.create(
         agency=agency, state=OutgoingState.DRAFTING, drafter=actor.user, drafting_unit=unit, **values,
     )
     document.recipients.set(recipients)  # type: ignore[arg-type]
+    cosigners_create(document, cosigners)
     version = _add_version(document=document, actor=actor, upload=upload, source=source, template=template,
                            note=note)
     audit_record(
         actor=actor.user, event_type="outgoing.created", target=document, agency=agency,
         data={"to": document.state, "version": version.number, "template": version.template,
-              "reply_to": document.reply_to_id, "confidentiality": document.confidentiality},
+              "reply_to": document.reply_to_id, "confidentiality": document.confidentiality,
+              "cosigners": [[c.user.pk, c.agency.pk, c.signing_capacity] for c in cosigners]},
     )
     return document
 

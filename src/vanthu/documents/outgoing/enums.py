@@ -67,6 +67,16 @@ class DeliveryStatus(models.TextChoices):
 
 
 # Once one of these is reported, later events are kept in the history but no longer change the status shown.
+class TransportState(models.TextChoices):
+    """Where the package of an EXTERNAL delivery is (DOMAIN.md §4: QUEUED → SENT or FAILED, "Gửi lỗi")."""
+
+    NONE = "", _("—")
+    QUEUED = "QUEUED", _("Chưa gửi")
+    SENT = "SENT", _("Đã gửi")
+    FAILED = "FAILED", _("Gửi lỗi")
+    CANCELLED = "CANCELLED", _("Đã hủy gửi")
+
+
 TERMINAL_STATUS_CODES: frozenset[str] = frozenset({"02", "15", "16"})
 
 

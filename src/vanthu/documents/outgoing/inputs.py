@@ -8,6 +8,17 @@ from vanthu.documents.enums import Channel
 
 
 @dataclass(frozen=True)
+class CoSignerInput:
+    """A co-signer chosen at drafting: a leader of the drafting agency, or of another agency of the deployment for a
+    joint document (văn bản liên tịch). They sign in the order given, before the main signer."""
+
+    signer_id: int
+    agency_id: int | None = None  # None: the drafting agency
+    signing_capacity: str = ""
+    signer_title: str = ""
+
+
+@dataclass(frozen=True)
 class OutgoingInput:
     document_type_id: int
     subject: str
@@ -24,6 +35,7 @@ class OutgoingInput:
     reply_to_id: int | None = None
     channel: str = Channel.ELECTRONIC
     drafting_unit_id: int | None = None
+    cosigners: tuple[CoSignerInput, ...] = ()
 
 
 @dataclass(frozen=True)

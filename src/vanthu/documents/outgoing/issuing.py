@@ -1,4 +1,5 @@
-"""After review: signed, numbered (ND30 Điều 15), sealed, voided; and the guard against sending secrets."""
+"""After review: co-signed and signed, numbered (ND30 Điều 15), sealed, voided; and the guard against sending
+secrets."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.core.blobs import blob_read, blob_store
-from vanthu.core.errors import ApplicationError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.files import PDF, file_check
 from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import Register
 from vanthu.documents.numbering import format_number, number_next, register_default
 from vanthu.documents.outgoing.drafting import lock_visible
-from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument, RegisterRule
+from vanthu.documents.outgoing.models import DraftVersion, OutgoingCoSigner, OutgoingDocument, RegisterRule
+from vanthu.documents.outgoing.signers import document_signers, next_signer, signing_turn
 from vanthu.documents.outgoing.template import DATE_FIELD, NUMBER_FIELD
 from vanthu.documents.outgoing.transitions import transition_apply, transition_check
 from vanthu.organizations.actor import Actor
@@ -132,14 +134,47 @@ def _fill_number_and_date(document: OutgoingDocument, actor: Actor) -> bool:
 
 
 @transaction.atomic
+def outgoing_mark_cosigned(
+    *, actor: Actor, document_id: int, signed_pdf: bytes | None = None, valid_signature: bool = True
+) -> OutgoingDocument:
+    """A co-signer's personal signature is on the document (called by the signing code); it stays
+    AWAITING_SIGNATURE for the next signer. Only the co-signer whose turn it is (``signers.signing_turn``): the
+    co-signer rows are locked after the document row, so two signatures cannot both take the same turn."""
+    document = lock_visible(actor, document_id)
+    transition = transition_check(document=document, action="cosign", actor=actor)
+    cosigners = list(OutgoingCoSigner.objects.select_for_update().filter(document=document)
+                     .select_related("user", "agency").order_by("order"))
+    slot = signing_turn(actor=actor, signers=document_signers(document, cosigners))
+    if slot.is_main:
+        raise ConflictError("signing.not_a_cosigner", _("Bạn không phải người ký cùng của văn bản này."))
+    cosigner = next(c for c in cosigners if c.pk == slot.cosigner_id)
+    if signed_pdf is not None:
+        _store_version(document, actor, signed_pdf, f"van-ban-{document.pk}-da-ky-{cosigner.order}.pdf",
+                       _("Bản đã ký số của người ký cùng"))
+    cosigner.signed_at = timezone.now()
+    cosigner.save(update_fields=["signed_at"])
+    transition_apply(document=document, transition=transition, actor=actor,
+                     data={"cosigner": cosigner.order, "agency": cosigner.agency_id, "valid": valid_signature})
+    return document
+
+
+@transaction.atomic
 def outgoing_mark_signed(
     *, actor: Actor, document_id: int, signed_pdf: bytes | None = None, valid_signature: bool = True
 ) -> OutgoingDocument:
-    """The signer's personal PAdES signature is on the document (called by the signing code)."""
+    """The main signer's personal PAdES signature is on the document (called by the signing code), after every
+    co-signer's. ``valid_signature``: every signer's signature validates (the statistics fact)."""
     document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="mark_signed", actor=actor)
     if document.signer_id != actor.user.pk:
         raise PermissionDeniedError("forbidden", _("Chỉ người ký được ký văn bản này."))
+    cosigners = list(OutgoingCoSigner.objects.select_for_update().filter(document=document)
+                     .select_related("user", "agency").order_by("order"))
+    waiting = next_signer(document_signers(document, cosigners))
+    if waiting is not None and not waiting.is_main:
+        raise ConflictError("signing.not_your_turn",
+                            _("Chưa đến lượt bạn ký văn bản này: %(name)s cần ký trước.") % {"name": waiting.full_name},
+                            {"next_signer": waiting.user_id})
     if signed_pdf is not None:
         _store_version(document, actor, signed_pdf, f"van-ban-{document.pk}-da-ky.pdf", _("Bản đã ký số"))
     transition_apply(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from vanthu.core.models import Blob
 from vanthu.documents.enums import Channel, Confidentiality, Priority
 from vanthu.documents.models import DocumentType, IncomingDocument, Register
-from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, ReviewState, SigningCapacity
+from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, ReviewState, SigningCapacity, TransportState
 from vanthu.organizations.models import Agency, Unit
 
 
@@ -106,6 +106,38 @@ class OutgoingDocument(models.Model):
     @property
     def is_secret(self) -> bool:
         return self.confidentiality != Confidentiality.NONE
+
+
+class OutgoingCoSigner(models.Model):
+    """A competent signer besides ``OutgoingDocument.signer``: the leader of a co-issuing agency on a joint document
+    (văn bản liên tịch) or a second leader of the agency. Co-signers sign in ``order`` before the main signer, each in
+    their own signature field with their own ND30 block (``outgoing/signers.py``)."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="cosigners")
+    order = models.PositiveSmallIntegerField(_("thứ tự ký"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT,
+                             related_name="+")
+    # The agency the co-signer signs for: the drafting agency, or another agency of the deployment (joint document).
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    signing_capacity = models.CharField(
+        _("thẩm quyền ký"), max_length=5, choices=SigningCapacity.choices, blank=True, default=SigningCapacity.NONE
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    # Set when their signature is stored; cleared when a new draft version (without signatures) is made.
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "order"], name="cosigner_order_unique"),
+            models.UniqueConstraint(fields=["document", "user"], name="cosigner_user_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "signed_at"])]
+        verbose_name = _("người ký cùng")
+        verbose_name_plural = _("người ký cùng")
+
+    def __str__(self) -> str:
+        return f"{self.document_id} #{self.order}: {self.user_id}"
 
 
 class DraftVersion(models.Model):
@@ -222,6 +254,9 @@ class OutgoingDelivery(models.Model):
     status_at = models.DateTimeField(null=True, blank=True)
     status_description = models.TextField(blank=True)
     recall_state = models.CharField(max_length=10, choices=RecallState.choices, blank=True, default="")
+    # EXTERNAL deliveries: the package's transport through the hub (the exchange connector keeps it current).
+    transport_state = models.CharField(_("trạng thái gửi"), max_length=10, choices=TransportState.choices,
+                                       blank=True, default=TransportState.NONE, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

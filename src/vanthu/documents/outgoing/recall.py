@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
-from vanthu.documents.outgoing.distribution import exchange_enqueue
+from vanthu.documents.outgoing.distribution import exchange_cancel_unsent, exchange_enqueue
 from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.enums import DeliveryStatus, OutgoingState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDocument
@@ -45,15 +45,22 @@ def outgoing_recall(*, actor: Actor, document_id: int, reason: str) -> OutgoingD
                      fields={"recalled_at": now, "recall_reason": reason})
     staff = actor.user.full_name or actor.user.get_username()
     deliveries = document.deliveries.filter(kind__in=[DeliveryKind.AGENCY, DeliveryKind.EXTERNAL])
+    external = []
     for delivery in deliveries.order_by("incoming_id", "id"):
         if delivery.incoming_id is not None:
             copy = incoming_recall_request(document_id=delivery.incoming_id, reason=reason, requested_by=actor)
             if copy is None:
                 continue  # returned or already withdrawn: nothing to recall
-        elif delivery.kind == DeliveryKind.EXTERNAL and delivery.sent_at is not None:
-            exchange_enqueue(delivery=delivery, business=EXCHANGE_RECALL)
+        elif delivery.kind == DeliveryKind.EXTERNAL:
+            if delivery.status_code == DeliveryStatus.RETURNED:
+                continue  # the recipient sent it back: nothing there to recall
+            if not exchange_cancel_unsent(delivery=delivery, actor=actor, reason=reason):
+                external.append(delivery)
+            else:
+                continue  # never left the outbox: withdrawn here, nothing to ask the recipient
         delivery_status_record(delivery=delivery, code=DeliveryStatus.RECALL_REQUESTED, description=reason,
                                reported_at=now, staff=staff)
+    exchange_enqueue(document=document, deliveries=external, actor=actor, business=EXCHANGE_RECALL, reason=reason)
     return document
 
 

@@ -79,12 +79,13 @@ def review_return(*, actor: Actor, document_id: int, comment: str) -> OutgoingDo
 
 @transaction.atomic
 def outgoing_signer_return(*, actor: Actor, document_id: int, comment: str) -> OutgoingDocument:
-    """The signer sends the draft back (AWAITING_SIGNATURE → CHANGES_REQUESTED)."""
+    """The signer, or a co-signer, sends the draft back (AWAITING_SIGNATURE → CHANGES_REQUESTED)."""
     if not comment.strip():
         raise ApplicationError("comment_required", _("Phải nhập ý kiến khi trả lại dự thảo."))
     document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="signer_return", actor=actor)
-    if document.signer_id != actor.user.pk:
+    cosigner = document.cosigners.filter(user_id=actor.user.pk, agency_id=actor.agency_id or 0).exists()
+    if document.signer_id != actor.user.pk and not cosigner:
         raise PermissionDeniedError("forbidden", _("Chỉ người ký được trả lại dự thảo ở bước này."))
     transition_apply(document=document, transition=transition, actor=actor, data={"comment": comment.strip()})
     return document

@@ -10,6 +10,7 @@ from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import (
     DeliveryKind,
     DeliveryStatusEvent,
+    OutgoingCoSigner,
     OutgoingDelivery,
     OutgoingDocument,
     ReviewStep,
@@ -21,11 +22,17 @@ from vanthu.organizations.enums import RoleCode
 DELIVERED_STATES = (OutgoingState.ISSUED, OutgoingState.RECALLED)
 
 
+def _cosigner_q(actor: Actor) -> Exists:
+    """The actor co-signs the document for the agency of their acting membership."""
+    return Exists(OutgoingCoSigner.objects.filter(document_id=OuterRef("pk"), user_id=actor.user.pk,
+                                                  agency_id=actor.agency_id or 0))
+
+
 def _sender_q(actor: Actor) -> Q:
-    """The issuing side: the drafter, reviewers and signer; clerks and leaders of the agency."""
+    """The issuing side: the drafter, reviewers, signer and co-signers; clerks and leaders of the agency."""
     user_id = actor.user.pk
     reviewer = Exists(ReviewStep.objects.filter(document_id=OuterRef("pk"), reviewer_id=user_id))
-    participant = Q(drafter_id=user_id) | Q(signer_id=user_id) | reviewer
+    participant = Q(drafter_id=user_id) | Q(signer_id=user_id) | reviewer | _cosigner_q(actor)
     scope: Q = Q(participant)
     if actor.has_role(RoleCode.CLERK, RoleCode.LEADER):
         office = Q(pk__isnull=False) if actor.user.can_handle_secret else Q(confidentiality=0)
@@ -34,15 +41,16 @@ def _sender_q(actor: Actor) -> Q:
 
 
 def outgoing_visibility_q(actor: Actor) -> Q:
-    """Rows the actor may read: the drafter, reviewers and signer; clerks and leaders of the agency; once issued,
-    the members of the units it was delivered to.
+    """Rows the actor may read: the drafter, reviewers, signer and co-signers; clerks and leaders of the agency;
+    once issued, the members of the units it was delivered to.
 
-    Nothing outside the acting membership's agency. Clerks, leaders and unit members see secret documents only
-    when cleared for secrets; the people working on a document always see it.
+    Nothing outside the acting membership's agency, except a joint document (văn bản liên tịch) for the leader of
+    another agency who co-signs it, acting for that agency. Clerks, leaders and unit members see secret documents
+    only when cleared for secrets; the people working on a document always see it.
     """
     if actor.membership is None or actor.agency_id is None:
         return Q(pk__in=[])
-    scope = _sender_q(actor)
+    scope = _sender_q(actor) | Q(_cosigner_q(actor))
     if actor.unit_id is not None:
         delivered = Exists(OutgoingDelivery.objects.filter(
             document_id=OuterRef("pk"), kind=DeliveryKind.UNIT, unit_id=actor.unit_id))

@@ -13,6 +13,7 @@ from vanthu.documents.outgoing.drafting import (
 from vanthu.documents.outgoing.issuing import (
     code_notation_for,
     outgoing_assert_can_send_electronically,
+    outgoing_mark_cosigned,
     outgoing_mark_sealed,
     outgoing_mark_signed,
     outgoing_mark_signed_on_paper,
@@ -22,12 +23,8 @@ from vanthu.documents.outgoing.issuing import (
 )
 from vanthu.documents.outgoing.recall import outgoing_recall, outgoing_replace
 from vanthu.documents.outgoing.review import outgoing_signer_return, review_approve, review_return
-from vanthu.documents.outgoing.signing import (
-    outgoing_seal,
-    outgoing_seal_batch_start,
-    outgoing_sign_personal,
-    signing_job_get,
-)
+from vanthu.documents.outgoing.sealing import outgoing_seal, outgoing_seal_batch_start, signing_job_get
+from vanthu.documents.outgoing.signing import outgoing_sign_personal
 
 __all__ = [
     "ExternalRecipient",
@@ -40,6 +37,7 @@ __all__ = [
     "outgoing_cancel",
     "outgoing_create",
     "outgoing_issue",
+    "outgoing_mark_cosigned",
     "outgoing_mark_sealed",
     "outgoing_mark_signed",
     "outgoing_mark_signed_on_paper",

@@ -7,6 +7,10 @@ block bottom right. The number and the date are AcroForm text fields ``vanthu_nu
 clerk can fill them after the leader has signed (a form-filling revision the signature allows). The empty
 signature field ``vanthu_sig_personal`` sits between the title line and the signer's name; the seal box covers its
 left third. Every box is returned so the signing code places the appearances where the template left room.
+
+Several signers (``TemplateFields.cosigners``, ``outgoing/signers.py``): one block per signer, side by side — the main
+signer's block at the right (where a single signer's block is), co-signer 1 at its left, co-signers 2 and 3 in a row
+below (left, right) — each with its own empty signature field; "Nơi nhận" then follows below the blocks.
 """
 
 from __future__ import annotations
@@ -41,6 +45,16 @@ Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
+class SignerBlock:
+    """A co-signer's block: capacity line ("KT. GIÁM ĐỐC"), title line, name, and their empty signature field."""
+
+    field_name: str
+    capacity_line: str = ""
+    title_line: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class TemplateFields:
     """What the drafter types into a built-in template."""
 
@@ -57,6 +71,7 @@ class TemplateFields:
     authority: str = ""  # whose name the capacity is for: "GIÁM ĐỐC", "ỦY BAN NHÂN DÂN"
     signer_title: str = ""  # "PHÓ GIÁM ĐỐC"
     signer_name: str = ""
+    cosigners: tuple[SignerBlock, ...] = ()  # in signing order; the main signer signs last
 
 
 @dataclass
@@ -170,46 +185,80 @@ def _header(w: _Writer, f: TemplateFields, boxes: dict[str, dict[str, Any]]) -> 
         w.y -= height + 14
 
 
-def _signature_block(w: _Writer, f: TemplateFields, boxes: dict[str, dict[str, Any]]) -> None:
-    c = w.canvas
-    w.need(75 * mm)
-    top = w.y - 10
-    # Nơi nhận, bottom left.
+SIG_W, SIG_H = 50 * mm, 26 * mm
+# The left column of signer blocks: its signature box ends well before the seal, which overhangs the main signer's
+# image by up to ~27 mm to the left.
+LEFT_SIGNER_CX = LEFT + 33 * mm
+SIGNER_ROW_H = 50 * mm  # room for a capacity line, a title line, the signature and the name
+
+
+def _main_block(f: TemplateFields) -> SignerBlock:
+    capacity = f"{f.signing_capacity} {f.authority}" if f.signing_capacity and f.authority else ""
+    return SignerBlock(field_name=PERSONAL_SIG_FIELD, capacity_line=capacity, title_line=f.signer_title,
+                       name=f.signer_name)
+
+
+def _draw_signer(c: Canvas, cx: float, top: float, block: SignerBlock) -> tuple[float, float, float, float]:
+    """Capacity and title lines in bold capitals, room for the signature, the name; returns the signature box."""
+    lines = [(text.upper(), SERIF_BOLD, 13.0) for text in (block.capacity_line, block.title_line) if text]
+    y_sig_top = _centred_lines(c, cx, top, lines) + 4
+    sig = (cx - SIG_W / 2, y_sig_top - SIG_H, cx + SIG_W / 2, y_sig_top)
+    if block.name:
+        c.setFont(SERIF_BOLD, 14)
+        c.drawCentredString(cx, sig[1] - 16, block.name)
+    return sig
+
+
+def _places(c: Canvas, top: float, to_places: str) -> float:
+    """"Nơi nhận" at the left from ``top``; returns the y below its last line."""
     c.setFont(SERIF_BOLD, 12)
     c.drawString(LEFT, top, "Nơi nhận:")
     y = top - 14
     c.setFont(SERIF, 11)
-    for line in [p.strip() for p in f.to_places.splitlines() if p.strip()] + ["- Lưu: VT."]:
+    for line in [p.strip() for p in to_places.splitlines() if p.strip()] + ["- Lưu: VT."]:
         text = line if line.startswith("-") else f"- {line}"
         c.drawString(LEFT, y, text)
         y -= 13
-    # Signer block, bottom right: capacity line, title, room for the signature, name.
-    lines: list[tuple[str, str, float]] = []
-    if f.signing_capacity and f.authority:
-        lines.append((f"{f.signing_capacity} {f.authority}".upper(), SERIF_BOLD, 13))
-    if f.signer_title:
-        lines.append((f.signer_title.upper(), SERIF_BOLD, 13))
-    y_sig_top = _centred_lines(c, RIGHT_COL_CX, top, lines) + 4
-    sig_w, sig_h = 50 * mm, 26 * mm
-    sig = (RIGHT_COL_CX - sig_w / 2, y_sig_top - sig_h, RIGHT_COL_CX + sig_w / 2, y_sig_top)
-    boxes[PERSONAL_SIG_FIELD] = {"page": w.page, "box": _box(*sig)}
+    return y
+
+
+def _signature_block(w: _Writer, f: TemplateFields, boxes: dict[str, dict[str, Any]]) -> None:
+    """One signer: "Nơi nhận" bottom left, the signer block bottom right. Several: the blocks side by side in rows
+    of two (the main signer at the right of the first row), then "Nơi nhận"."""
+    c = w.canvas
+    blocks = [_main_block(f), *f.cosigners]
+    rows = (len(blocks) + 1) // 2
+    places = len([p for p in f.to_places.splitlines() if p.strip()]) + 2
+    w.need(75 * mm if len(blocks) == 1 else rows * SIGNER_ROW_H + places * 13 + 20)
+    top = w.y - 10
+    # Slot of each block: (row, column centre); main right, co-signer 1 left, then left/right in the next rows.
+    slots = [(0, RIGHT_COL_CX), (0, LEFT_SIGNER_CX)] + [
+        (1 + i // 2, LEFT_SIGNER_CX if i % 2 == 0 else RIGHT_COL_CX) for i in range(len(blocks) - 2)]
+    bottom = top
+    for block, (row, cx) in zip(blocks, slots, strict=False):
+        sig = _draw_signer(c, cx, top - row * SIGNER_ROW_H, block)
+        boxes[block.field_name] = {"page": w.page, "box": _box(*sig)}
+        bottom = min(bottom, sig[1] - 20)
+    main = boxes[PERSONAL_SIG_FIELD]["box"]
     seal_d = 36 * mm  # a seal of ~36 mm, centred on the left third of the signature image
-    seal_cx, seal_cy = sig[0] + sig_w / 6, (sig[1] + sig[3]) / 2
+    seal_cx, seal_cy = main[0] + SIG_W / 6, (main[1] + main[3]) / 2
     boxes[SEAL_BOX] = {"page": w.page, "box": _box(seal_cx - seal_d / 2, seal_cy - seal_d / 2,
                                                    seal_cx + seal_d / 2, seal_cy + seal_d / 2)}
-    if f.signer_name:
-        c.setFont(SERIF_BOLD, 14)
-        c.drawCentredString(RIGHT_COL_CX, sig[1] - 16, f.signer_name)
-    w.y = min(y, sig[1] - 20)
+    if len(blocks) == 1:
+        w.y = min(_places(c, top, f.to_places), bottom)
+    else:
+        w.y = _places(c, bottom - 16, f.to_places)  # clear of the lowest name line (14 pt)
 
 
-def _add_signature_field(pdf: bytes, box: list[float], page: int) -> bytes:
+def _add_signature_fields(pdf: bytes, fields: list[tuple[str, dict[str, Any]]]) -> bytes:
+    """The empty signature fields, one per signer, at the boxes the layout left for them."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    x1, y1, x2, y2 = (round(v) for v in box)
-    append_signature_field(writer, SigFieldSpec(sig_field_name=PERSONAL_SIG_FIELD, on_page=page, box=(x1, y1, x2, y2)))
+    for name, entry in fields:
+        x1, y1, x2, y2 = (round(v) for v in entry["box"])
+        append_signature_field(writer, SigFieldSpec(sig_field_name=name, on_page=entry["page"], box=(x1, y1, x2, y2)))
     out = io.BytesIO()
     writer.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
@@ -239,6 +288,6 @@ def template_render(fields: TemplateFields) -> RenderedTemplate:
     _signature_block(writer, fields, boxes)
     canvas.showPage()
     canvas.save()
-    personal = boxes[PERSONAL_SIG_FIELD]
-    pdf = _add_signature_field(buffer.getvalue(), personal["box"], personal["page"])
+    signers = [PERSONAL_SIG_FIELD, *(block.field_name for block in fields.cosigners)]
+    pdf = _add_signature_fields(buffer.getvalue(), [(name, boxes[name]) for name in signers])
     return RenderedTemplate(pdf=pdf, page_count=writer.page + 1, boxes=boxes)

@@ -40,6 +40,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("resubmit", {S.CHANGES_REQUESTED}, S.IN_REVIEW, set()),
         _t("signer_return", {S.AWAITING_SIGNATURE}, S.CHANGES_REQUESTED, set()),
         _t("cancel", BEFORE_NUMBER, S.CANCELLED, set()),
+        _t("cosign", {S.AWAITING_SIGNATURE}, None, set()),  # a co-signer's signature; the main signer's comes last
         _t("mark_signed", {S.AWAITING_SIGNATURE}, S.SIGNED, set()),
         _t("mark_signed_on_paper", {S.AWAITING_SIGNATURE}, S.SIGNED, {R.CLERK}),
         _t("number", {S.SIGNED}, S.NUMBERED, {R.CLERK}),

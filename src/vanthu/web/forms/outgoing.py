@@ -19,7 +19,8 @@ from vanthu.documents.files import upload_content
 from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentType
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, SigningCapacity, TemplateKind
-from vanthu.documents.outgoing.inputs import OutgoingInput, Route, RouteStep, TemplateInput
+from vanthu.documents.outgoing.inputs import CoSignerInput, OutgoingInput, Route, RouteStep, TemplateInput
+from vanthu.documents.outgoing.signers import MAX_COSIGNERS
 from vanthu.web.forms.fields import MultipleFileField
 
 Choices = list[tuple[Any, Any]]
@@ -152,11 +153,42 @@ class OutgoingCreateForm(DraftContentForm):
     field_order = ["document_type", "subject", "summary", "priority", "confidentiality", "signer",
                    "signing_capacity", "signer_title", "recipients", "to_places", "is_internal"]
 
-    def __init__(self, *args: Any, signers: Choices, agencies: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signers: Choices, agencies: Choices, cosigners: Choices | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "signer", [("", _("— Chọn người ký —")), *signers])
         _set_choices(self, "recipients", agencies)
         self.fields["recipients"].widget.attrs.update({"size": 8, "data-filterable": True})
+        for n in range(1, MAX_COSIGNERS + 1):
+            # "<agency id>:<user id>": a leader of this agency, or of another agency for a joint document.
+            self.fields[f"cosigner_{n}"] = forms.ChoiceField(
+                label=_("Người ký cùng %(n)d") % {"n": n}, required=False,
+                choices=[("", _("— Không —")), *(cosigners or [])])
+            self.fields[f"cosigner_{n}_capacity"] = forms.ChoiceField(
+                label=_("Thẩm quyền ký"), choices=SigningCapacity.choices, required=False)
+            self.fields[f"cosigner_{n}_title"] = forms.CharField(label=_("Chức vụ"), max_length=200,
+                                                                 required=False)
+
+    def cosigner_rows(self) -> list[tuple[Any, Any, Any]]:
+        """The (person, capacity, title) fields of each co-signer slot, for the template."""
+        return [(self[f"cosigner_{n}"], self[f"cosigner_{n}_capacity"], self[f"cosigner_{n}_title"])
+                for n in range(1, MAX_COSIGNERS + 1)]
+
+    def cosigner_inputs(self) -> tuple[CoSignerInput, ...]:
+        """The chosen co-signers in signing order; empty slots are skipped."""
+        data = self.cleaned_data
+        entries = []
+        self.cosigner_slots: list[int] = []  # the form slot of each entry, to put the service's errors back
+        for n in range(1, MAX_COSIGNERS + 1):
+            value = data.get(f"cosigner_{n}") or ""
+            if not value:
+                continue
+            self.cosigner_slots.append(n)
+            agency_id, _sep, user_id = value.partition(":")
+            entries.append(CoSignerInput(signer_id=int(user_id), agency_id=int(agency_id),
+                                         signing_capacity=data.get(f"cosigner_{n}_capacity") or "",
+                                         signer_title=data.get(f"cosigner_{n}_title") or ""))
+        return tuple(entries)
 
     def check_template_type(self, data: dict[str, Any]) -> None:
         document_type = data.get("document_type")
@@ -170,6 +202,7 @@ class OutgoingCreateForm(DraftContentForm):
             priority=data["priority"], confidentiality=data["confidentiality"], signer_id=data["signer"],
             signing_capacity=data["signing_capacity"] or "", signer_title=data["signer_title"],
             recipient_ids=tuple(data["recipients"]), to_places=data["to_places"], is_internal=data["is_internal"],
+            cosigners=self.cosigner_inputs(),
         )
 
     def attachment_uploads(self) -> list[UploadedContent]:

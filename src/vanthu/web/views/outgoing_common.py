@@ -18,6 +18,12 @@ from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
+from vanthu.documents.outgoing.signers import (
+    OTHER_AGENCY_ROLES,
+    SignerSlot,
+    document_signers,
+    next_signer,
+)
 from vanthu.documents.outgoing.transitions import TRANSITIONS
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
@@ -27,6 +33,7 @@ from vanthu.signing.selectors import key_devices_for
 Choice = tuple[int, str]
 
 SIGNER_ROLES = (RoleCode.LEADER, RoleCode.UNIT_LEADER)
+ChoiceGroup = tuple[str, list[tuple[str, str]]]
 
 # Badge colours of the QCVN 102 status codes a recipient reports back (labels: ``delivery_status_label``).
 STATUS_CLASSES: dict[str, str] = {
@@ -49,6 +56,7 @@ EVENT_LABELS = {
     "outgoing.resubmit": _("Trình lại sau chỉnh sửa"),
     "outgoing.signer_return": _("Người ký trả lại dự thảo"),
     "outgoing.cancel": _("Hủy dự thảo"),
+    "outgoing.cosign": _("Người ký cùng ký số"),
     "outgoing.mark_signed": _("Ký số cá nhân"),
     "outgoing.mark_signed_on_paper": _("Ký tay trên giấy, tải bản quét"),
     "outgoing.number": _("Cấp số, ngày ban hành"),
@@ -120,11 +128,21 @@ def _replacement_exists(document: OutgoingDocument) -> bool:
     return OutgoingDocument.objects.filter(replaces=document).exclude(state__in=[S.CANCELLED, S.VOIDED]).exists()
 
 
-def outgoing_actions(*, actor: Actor, document: OutgoingDocument, open_steps: list[ReviewStep]) -> OutgoingActions:
-    """``open_steps``: the open review steps of the current stage (``review_current_steps``)."""
+def _is_mine(actor: Actor, slot: SignerSlot) -> bool:
+    return slot.user_id == actor.user.pk and (slot.is_main or slot.agency.pk == actor.agency_id)
+
+
+def outgoing_actions(*, actor: Actor, document: OutgoingDocument, open_steps: list[ReviewStep],
+                     signers: list[SignerSlot] | None = None) -> OutgoingActions:
+    """``open_steps``: the open review steps of the current stage (``review_current_steps``); ``signers``: the
+    document's signers in order (``signers.document_signers``, read here when not given)."""
     me = actor.user.pk
     drafter = document.drafter_id == me
-    signer = document.signer_id == me
+    if signers is None:
+        signers = document_signers(document) if document.state == S.AWAITING_SIGNATURE else []
+    turn = next_signer(signers)
+    signer = document.signer_id == me or any(_is_mine(actor, slot) for slot in signers)
+    my_turn = turn is not None and _is_mine(actor, turn)
     same_agency = actor.agency_id == document.agency_id
     clerk = same_agency and actor.is_clerk
     electronic = document.channel == Channel.ELECTRONIC and not document.is_secret
@@ -134,7 +152,7 @@ def outgoing_actions(*, actor: Actor, document: OutgoingDocument, open_steps: li
         submit=drafter and _move_allowed(actor, document, "submit"),
         review=document.state == S.IN_REVIEW and any(step.reviewer_id == me for step in open_steps),
         resubmit=drafter and _move_allowed(actor, document, "resubmit"),
-        sign=signer and _move_allowed(actor, document, "mark_signed"),
+        sign=my_turn and _move_allowed(actor, document, "mark_signed"),
         signer_return=signer and _move_allowed(actor, document, "signer_return"),
         sign_on_paper=clerk and _move_allowed(actor, document, "mark_signed_on_paper"),
         number=_move_allowed(actor, document, "number"),
@@ -166,6 +184,25 @@ def _members(actor: Actor, roles: tuple[str, ...] = ()) -> list[Choice]:
 def signer_choices(actor: Actor) -> list[Choice]:
     """The agency's leaders and unit leaders: the people who may sign (ND30 Điều 13)."""
     return _members(actor, SIGNER_ROLES)
+
+
+def cosigner_choices(actor: Actor) -> list[ChoiceGroup]:
+    """Who may co-sign, grouped by agency: the leaders and unit leaders of the actor's agency first, then the leaders
+    of the other active agencies of the deployment (joint documents). Values are "<agency id>:<user id>"."""
+    if actor.agency_id is None:
+        return []
+    rows = (Membership.objects.filter(is_active=True, user__is_active=True, agency__is_active=True)
+            .filter(Q(agency_id=actor.agency_id, roles__code__in=SIGNER_ROLES)
+                    | (~Q(agency_id=actor.agency_id) & Q(roles__code__in=OTHER_AGENCY_ROLES)))
+            .order_by("agency__name", "user__full_name", "id")
+            .values_list("agency_id", "agency__name", "user_id", "user__full_name", "user__username"))
+    groups: dict[int, tuple[str, dict[str, str]]] = {}
+    for agency_id, agency_name, user_id, full_name, username in rows:
+        group = groups.setdefault(agency_id, (agency_name, {}))
+        group[1].setdefault(f"{agency_id}:{user_id}", full_name or username)
+    own = groups.pop(actor.agency_id, None)
+    ordered = ([own] if own else []) + list(groups.values())
+    return [(name, list(members.items())) for name, members in ordered]
 
 
 def reviewer_choices(actor: Actor) -> list[Choice]:

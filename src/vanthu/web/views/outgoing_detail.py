@@ -29,6 +29,7 @@ from vanthu.documents.outgoing.models import (
 )
 from vanthu.documents.outgoing.review import review_current_steps
 from vanthu.documents.outgoing.selectors import outgoing_delivery_list_for_user, outgoing_replaced_by
+from vanthu.documents.outgoing.signers import document_signers, next_signer
 from vanthu.organizations.actor import Actor
 from vanthu.signing.selectors import pdf_check_latest, pdf_check_verdict_text
 from vanthu.signing.validation.report import Indication
@@ -144,7 +145,9 @@ def outgoing_detail_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
     current = versions[0] if versions else None
     rounds = _rounds(document)
     open_steps = review_current_steps(document) if document.state == S.IN_REVIEW else []
-    actions = outgoing_actions(actor=actor, document=document, open_steps=open_steps)
+    signers = document_signers(document)
+    awaiting = signers if document.state == S.AWAITING_SIGNATURE else []
+    actions = outgoing_actions(actor=actor, document=document, open_steps=open_steps, signers=awaiting)
     deliveries = _deliveries(actor, document)
     events = AuditEvent.objects.filter(target_type=OUTGOING_TARGET, target_id=str(document.pk))
     if deliveries is None:
@@ -159,6 +162,8 @@ def outgoing_detail_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
         "deliveries": deliveries or [],
         "signature": _signature_check(current.pdf_id if current else None),
         "replaced_by": outgoing_replaced_by(document),
+        # Co-signers first, the main signer last (outgoing/signers.py); who signs next while awaiting signatures.
+        "cosigners": [slot for slot in signers if not slot.is_main], "next_signer": next_signer(awaiting),
     }
     if actions.any:
         context.update(_action_forms(actor, document, actions, rounds))

@@ -32,16 +32,31 @@ from vanthu.documents.outgoing.services import (
 from vanthu.organizations.actor import Actor
 from vanthu.web.forms.outgoing import AttachmentForm, OutgoingCreateForm, VersionForm
 from vanthu.web.views.common import actor_required, forbidden, form_add_error, form_errors_text, run_action
-from vanthu.web.views.outgoing_common import agency_choices, outgoing_actions, outgoing_or_404, signer_choices
+from vanthu.web.views.outgoing_common import (
+    agency_choices,
+    cosigner_choices,
+    outgoing_actions,
+    outgoing_or_404,
+    signer_choices,
+)
 
 # Names the drafting services use in ApplicationError.extra["fields"], mapped to the form's fields.
 FIELD_NAMES = {"document_type_id": "document_type", "signer_id": "signer", "recipient_ids": "recipients"}
 
 
+def _field_name(form: OutgoingCreateForm | VersionForm, name: str) -> str:
+    """The form field a service error is about; ``cosigner_<n>`` counts the chosen co-signers, not the slots."""
+    slots = getattr(form, "cosigner_slots", [])
+    prefix, _sep, index = name.rpartition("_")
+    if prefix == "cosigner" and index.isdigit() and 0 < int(index) <= len(slots):
+        return f"cosigner_{slots[int(index) - 1]}"
+    return FIELD_NAMES.get(name, name)
+
+
 def _add_error(form: OutgoingCreateForm | VersionForm, exc: ApplicationError) -> None:
     fields = exc.extra.get("fields") if isinstance(exc.extra, dict) else None
     if isinstance(fields, dict):
-        renamed = {FIELD_NAMES.get(name, name): text for name, text in fields.items()}
+        renamed = {_field_name(form, name): text for name, text in fields.items()}
         exc = ApplicationError(exc.code, exc.message, {**exc.extra, "fields": renamed})
     form_add_error(form, exc)
 
@@ -54,6 +69,10 @@ def _initial_from(document: OutgoingDocument) -> dict[str, Any]:
         "signing_capacity": document.signing_capacity, "signer_title": document.signer_title,
         "recipients": list(document.recipients.values_list("pk", flat=True)), "to_places": document.to_places,
         "is_internal": document.is_internal,
+        **{key: value for cosigner in document.cosigners.order_by("order") for key, value in (
+            (f"cosigner_{cosigner.order}", f"{cosigner.agency_id}:{cosigner.user_id}"),
+            (f"cosigner_{cosigner.order}_capacity", cosigner.signing_capacity),
+            (f"cosigner_{cosigner.order}_title", cosigner.signer_title))},
     }
 
 
@@ -96,7 +115,8 @@ def outgoing_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         replaces = outgoing_or_404(actor, int(replaces_id))
     initial = _initial_from(replaces) if replaces is not None else {}
     form = OutgoingCreateForm(request.POST or None, request.FILES or None, initial=initial,
-                              signers=signer_choices(actor), agencies=agency_choices(actor))
+                              signers=signer_choices(actor), agencies=agency_choices(actor),
+                              cosigners=cosigner_choices(actor))
     if request.method == "POST" and form.is_valid():
         try:
             document = _create(actor, form, replaces)

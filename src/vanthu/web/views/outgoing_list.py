@@ -15,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from vanthu.documents.enums import Channel
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.enums import ReviewState
-from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
+from vanthu.documents.outgoing.models import OutgoingCoSigner, OutgoingDocument, ReviewStep
 from vanthu.documents.outgoing.selectors import outgoing_list_for_user, outgoing_visibility_q
 from vanthu.organizations.actor import Actor
 from vanthu.web.forms.outgoing import OutgoingFilterForm
@@ -40,6 +40,17 @@ def _my_turn_to_review(actor: Actor) -> Q:
     return Q(state=S.IN_REVIEW) & Q(Exists(mine))
 
 
+def _my_turn_to_sign(actor: Actor) -> Q:
+    """Awaiting signatures and mine next: the first co-signer who has not signed, or the main signer once every
+    co-signer has (outgoing/signers.py)."""
+    unsigned = OutgoingCoSigner.objects.filter(document_id=OuterRef("pk"), signed_at__isnull=True)
+    earlier = OutgoingCoSigner.objects.filter(document_id=OuterRef("document_id"), signed_at__isnull=True,
+                                              order__lt=OuterRef("order"))
+    mine = unsigned.filter(user_id=actor.user.pk, agency_id=actor.agency_id or 0).exclude(Exists(earlier))
+    main = Q(signer_id=actor.user.pk) & ~Exists(unsigned)
+    return Q(state=S.AWAITING_SIGNATURE) & (main | Exists(mine))
+
+
 def outgoing_box_q(actor: Actor, box: str) -> Q:
     """The documents of one box of the list (inside what the actor may see)."""
     me = actor.user.pk
@@ -48,7 +59,7 @@ def outgoing_box_q(actor: Actor, box: str) -> Q:
     if box == "to_review":
         return _my_turn_to_review(actor)
     if box == "to_sign":
-        return Q(state=S.AWAITING_SIGNATURE, signer_id=me)
+        return _my_turn_to_sign(actor)
     if box == "to_number":
         return Q(state=S.SIGNED) if actor.is_clerk else Q(pk__in=[])
     if box == "to_seal":
