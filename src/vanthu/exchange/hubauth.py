@@ -1,0 +1,155 @@
+"""The exchange hub's signed-header scheme (STANDARDS.md (d)), one implementation for the hub and its client.
+
+Every input of a hub call travels as a header ``XroadVnpt-<name>``; the JSON map of those headers
+(``XroadVnpt-sign-header``) is signed with HMAC-SHA256 under the system's shared secret
+(``XroadVnpt-hash-header``). The body is covered only through ``hash-file``, the SHA-256 of the body, which the
+official SDK writes as hex without zero padding. Standard library only: the client runs in every deployment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+PREFIX = "XroadVnpt-"
+SIGN_HEADER_KEY = "XroadVnpt-sign-header-key"
+SIGN_HEADER = "XroadVnpt-sign-header"
+HASH_HEADER = "XroadVnpt-hash-header"
+VERSION_HEADER = "XroadVnpt-version"
+USER_AGENT = "JAVASDKAgent/1.0.0 XRoad/VPCP"
+VERSION = "3.0.201608"
+HASH_FILE_ENCODINGS = ("sdk", "hex")
+
+# edXML and the hub carry no zone: Vietnam time, UTC+07:00 all year (STANDARDS.md conventions).
+VIETNAM = timezone(timedelta(hours=7))
+_TIMESTAMP = re.compile(r"^(\d{2})(\d{2})(\d{4})T(\d{2})(\d{2})(\d{2})\+(\d{1,4})$")
+
+
+class SignHeaderError(ValueError):
+    """The sign-header is missing, is not a JSON object of strings, or disagrees with a separate header."""
+
+
+def sdk_hex(digest: bytes) -> str:
+    """Hex the way the SDK writes ``hash-file``: each byte without zero padding (``0x0a`` → ``a``)."""
+    return "".join(f"{byte:x}" for byte in digest)
+
+
+def hash_file_value(body: bytes, *, encoding: str = "sdk") -> str:
+    """The ``hash-file`` input for a body: ``sdk`` (unpadded, what the SDK sends) or ``hex`` (padded)."""
+    if encoding not in HASH_FILE_ENCODINGS:
+        raise ValueError(f"hash-file encoding must be one of {HASH_FILE_ENCODINGS}, got {encoding!r}")
+    digest = hashlib.sha256(body).digest()
+    return sdk_hex(digest) if encoding == "sdk" else digest.hex()
+
+
+def hash_file_matches(value: str, digest: bytes) -> bool:
+    """Padded or unpadded hex, any case, against the SHA-256 ``digest`` the receiver computed itself."""
+    received = value.strip().lower()
+    padded = hmac.compare_digest(received.encode(), digest.hex().encode())
+    unpadded = hmac.compare_digest(received.encode(), sdk_hex(digest).encode())
+    return padded or unpadded
+
+
+def timestamp_format(moment: datetime | None = None) -> str:
+    """``ddMMyyyy'T'HHmmss+SSSS`` in Vietnam time; ``+SSSS`` is milliseconds padded to 4 digits, not a zone."""
+    local = (moment or datetime.now(UTC)).astimezone(VIETNAM)
+    return f"{local:%d%m%Y}T{local:%H%M%S}+{local.microsecond // 1000:04d}"
+
+
+def timestamp_parse(value: str) -> datetime | None:
+    """The instant a timestamp input names, or ``None`` when it does not follow the SDK pattern."""
+    match = _TIMESTAMP.match(value.strip())
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, millis = (int(group) for group in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, min(millis, 999) * 1000, tzinfo=VIETNAM)
+    except ValueError:
+        return None
+
+
+def signature(secret: str, sign_header: str | bytes) -> str:
+    """Lowercase hex HMAC-SHA256 keyed with the secret's UTF-8 bytes over the exact sign-header bytes."""
+    data = sign_header.encode("utf-8") if isinstance(sign_header, str) else sign_header
+    return hmac.new(secret.encode("utf-8"), data, hashlib.sha256).hexdigest()
+
+
+def signature_matches(*, secret: str, sign_header: bytes, received: str) -> bool:
+    """Constant-time, case-insensitive comparison of a received hash-header with the one we compute."""
+    expected = signature(secret, sign_header).encode("ascii")
+    return hmac.compare_digest(expected, received.strip().lower().encode("utf-8", "replace"))
+
+
+def signed_headers(
+    *,
+    system_id: str,
+    secret: str,
+    inputs: Mapping[str, str],
+    content_type: str,
+    moment: datetime | None = None,
+) -> list[tuple[str, str]]:
+    """All headers of one call: the prefixed inputs, the signed JSON map and its HMAC, the SDK's agent and version.
+
+    The map holds ``systemid``, a fresh ``timestamp``, ``Content-Type`` and the operation's ``inputs``, in that
+    order. The JSON is compact and ASCII-escaped so that every header value stays ASCII on the wire.
+    """
+    fields: dict[str, str] = {"systemid": system_id, "timestamp": timestamp_format(moment),
+                              "Content-Type": content_type}
+    fields.update(inputs)
+    sign_header = json.dumps({PREFIX + name: value for name, value in fields.items()}, separators=(",", ":"))
+    headers = [("Content-Type", content_type)]
+    headers.extend((PREFIX + name, value) for name, value in fields.items())
+    headers.extend([
+        (SIGN_HEADER_KEY, ";".join(fields)),
+        (SIGN_HEADER, sign_header),
+        (HASH_HEADER, signature(secret, sign_header)),
+        ("User-Agent", USER_AGENT),
+        (VERSION_HEADER, VERSION),
+    ])
+    return headers
+
+
+@dataclass(frozen=True)
+class SignedFields:
+    """The inputs of a received sign-header: names without the ``XroadVnpt-`` prefix, in received order."""
+
+    raw: bytes
+    items: tuple[tuple[str, str], ...]
+
+    def get(self, name: str) -> str | None:
+        """The value of ``name``: an exact match first, then any case (``docId``/``docid``)."""
+        for key, value in self.items:
+            if key == name:
+                return value
+        folded = name.casefold()
+        for key, value in self.items:
+            if key.casefold() == folded:
+                return value
+        return None
+
+    def wire_names(self) -> Iterator[tuple[str, str]]:
+        """(header name as it would be sent separately, value) for every signed input."""
+        for key, value in self.items:
+            yield (PREFIX + key, value)
+
+
+def sign_header_parse(raw: bytes) -> SignedFields:
+    """Read the literal sign-header. Key order is arbitrary (the SDK's map is a hash map); values must be strings."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SignHeaderError("sign-header is not JSON") from exc
+    if not isinstance(data, dict):
+        raise SignHeaderError("sign-header is not a JSON object")
+    items: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise SignHeaderError(f"sign-header value of {key!r} is not a string")
+        name = key[len(PREFIX):] if key.lower().startswith(PREFIX.lower()) else key
+        items.append((name, value))
+    return SignedFields(raw=raw, items=tuple(items))

@@ -1,0 +1,198 @@
+"""sendEdoc: validation before acceptance, routing, one transaction, duplicates (STANDARDS.md (d), open points)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.test import override_settings
+
+from tests.hub import packages
+from tests.hub.conftest import A1, A2, B1, C1, OCTET, Caller, body_of
+from vanthu.exchange.hubauth import hash_file_value, sdk_hex
+from vanthu.hub.models import Delivery, Package
+
+pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
+
+
+def _nothing_stored() -> bool:
+    return not Package.objects.exists() and not Delivery.objects.exists()
+
+
+def _package_with_short_sdk_hash() -> bytes:
+    """A package whose SHA-256 has a byte below 0x10, so the SDK's unpadded hex differs from the padded one."""
+    for number in range(1, 200):
+        package = packages.edoc(A1, [B1], number=number)
+        digest = hashlib.sha256(package).digest()
+        if sdk_hex(digest) != digest.hex():
+            return package
+    raise AssertionError("no package with a short hex byte")
+
+
+def test_accepted_package_is_stored_with_one_delivery_per_recipient(sys_a: Caller, sys_b: Caller,
+                                                                    sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    doc_id = sys_a.sent(package, from_code=A1)
+    stored = Package.objects.get(hub_id=doc_id)
+    assert bytes(stored.body) == package and stored.sha256 == hashlib.sha256(package).hexdigest()
+    assert stored.size == len(package) and stored.message_type == "edoc" and stored.sender_system == sys_a.system
+    assert sorted(Delivery.objects.filter(package=stored).values_list("recipient_code", "status")) == [
+        (C1, "pending"), (B1, "pending")]
+    assert len(doc_id) == 32 and int(doc_id, 16) >= 0
+
+
+def test_sdk_unpadded_hash_file_is_accepted(sys_a: Caller, sys_b: Caller) -> None:
+    package = _package_with_short_sdk_hash()
+    unpadded = hash_file_value(package, encoding="sdk")
+    assert len(unpadded) < 64
+    assert sys_a.sent(package, from_code=A1, hash_file=unpadded)
+
+
+@pytest.mark.parametrize("form", ["hex", "HEX"])
+def test_padded_hash_file_in_any_case_is_accepted(sys_a: Caller, sys_b: Caller, form: str) -> None:
+    package = packages.edoc(A1, [B1])
+    value = hash_file_value(package, encoding="hex")
+    assert sys_a.sent(package, from_code=A1, hash_file=value.upper() if form == "HEX" else value)
+
+
+def test_plain_hash_file_header_is_accepted(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    response = sys_a.call("sendEdoc", {"from": A1, "servicetype": "eDoc", "messagetype": "edoc"}, body=package,
+                          content_type=OCTET, extra={"hash-file": hash_file_value(package)})
+    assert body_of(response)["ErrorCode"] == "0"
+
+
+@pytest.mark.parametrize("hash_file", ["", "0" * 64, "not-hex"])
+def test_wrong_or_missing_hash_file_is_error_4_and_nothing_is_stored(sys_a: Caller, sys_b: Caller,
+                                                                     hash_file: str) -> None:
+    response = sys_a.send(packages.edoc(A1, [B1]), from_code=A1, hash_file=hash_file)
+    assert body_of(response)["ErrorCode"] == "4" and response.status_code == 400
+    assert _nothing_stored()
+
+
+def test_hash_of_another_body_is_error_4(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.edoc(A1, [B1]), from_code=A1,
+                          hash_file=hash_file_value(packages.edoc(A1, [B1])))
+    assert body_of(response)["ErrorCode"] == "4"
+    assert _nothing_stored()
+
+
+def test_sending_as_an_agency_of_another_system_is_error_3(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.edoc(B1, [A1]), from_code=B1)
+    assert body_of(response)["ErrorCode"] == "3" and response.status_code == 403
+    assert _nothing_stored()
+
+
+def test_sending_as_an_unregistered_agency_is_error_3(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.edoc("000.00.99.H49", [B1]), from_code="000.00.99.H49")
+    assert body_of(response)["ErrorCode"] == "3"
+    assert _nothing_stored()
+
+
+def test_from_input_must_agree_with_the_package_sender(sys_a: Caller, sys_b: Caller) -> None:
+    # A2 is the caller's too, but the package says it comes from B1: refused, whatever the header claims.
+    response = sys_a.send(packages.edoc(B1, [A1]), from_code=A2)
+    answer = body_of(response)
+    assert answer["ErrorCode"] == "5" and "From/OrganId" in answer["ErrorDesc"]
+    assert _nothing_stored()
+
+
+@pytest.mark.parametrize("body", [packages.XXE, packages.BILLION_LAUGHS], ids=["xxe", "entity-expansion"])
+def test_hostile_package_is_error_5_naming_the_element_and_nothing_is_stored(sys_a: Caller, body: bytes) -> None:
+    answer = body_of(sys_a.send(body, from_code=A1))
+    assert answer["ErrorCode"] == "5" and "DOCTYPE" in answer["ErrorDesc"]
+    assert _nothing_stored()
+
+
+def test_truncated_package_is_error_5_naming_the_element(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    answer = body_of(sys_a.send(package[: len(package) // 3], from_code=A1))
+    assert answer["ErrorCode"] == "5" and "edXML" in answer["ErrorDesc"]
+    assert _nothing_stored()
+
+
+def test_not_xml_at_all_is_error_5(sys_a: Caller) -> None:
+    assert body_of(sys_a.send(b"%PDF-1.7 not a package", from_code=A1))["ErrorCode"] == "5"
+    assert _nothing_stored()
+
+
+def test_message_type_must_match_the_package(sys_a: Caller, sys_b: Caller) -> None:
+    answer = body_of(sys_a.send(packages.edoc(A1, [B1]), from_code=A1, message_type="status"))
+    assert answer["ErrorCode"] == "5" and "messagetype" in answer["ErrorDesc"]
+    assert body_of(sys_a.send(packages.edoc(A1, [B1]), from_code=A1, message_type="fax"))["ErrorCode"] == "5"
+    assert _nothing_stored()
+
+
+@override_settings(VANTHU_HUB_MAX_PACKAGE_BYTES=20_000)
+def test_package_over_the_limit_is_error_7_and_nothing_is_stored(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.edoc(A1, [B1], size=30_000), from_code=A1)
+    assert response.status_code == 413 and body_of(response)["ErrorCode"] == "7"
+    assert _nothing_stored()
+    assert sys_a.sent(packages.edoc(A1, [B1], size=5_000), from_code=A1)
+
+
+@override_settings(VANTHU_HUB_MAX_PACKAGE_BYTES=20_000)
+def test_declared_length_over_the_limit_is_refused_before_reading(sys_a: Caller) -> None:
+    response = sys_a.call("sendEdoc", {"from": A1, "messagetype": "edoc", "hash-file": "0"}, body=b"x",
+                          content_type=OCTET, extra={"Content-Length": "200000000"})
+    assert response.status_code == 413 and body_of(response)["ErrorCode"] == "7"
+
+
+def test_to_input_overrides_the_package_recipients(sys_a: Caller, sys_b: Caller, sys_c: Caller) -> None:
+    doc_id = sys_a.sent(packages.edoc(A1, [B1, C1]), from_code=A1, to=[B1])
+    assert list(Delivery.objects.filter(package__hub_id=doc_id).values_list("recipient_code", flat=True)) == [B1]
+    assert sys_c.received() == []
+
+
+def test_to_input_as_comma_separated_list_and_duplicates_collapse(sys_a: Caller, sys_b: Caller,
+                                                                  sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    response = sys_a.call("sendEdoc", {"from": A1, "messagetype": "edoc", "hash-file": hash_file_value(package),
+                                       "to": f"{B1}, {C1},{B1.lower()}"}, body=package, content_type=OCTET)
+    doc_id = body_of(response)["DocId"]
+    assert sorted(Delivery.objects.filter(package__hub_id=doc_id).values_list("recipient_code", flat=True)) == [
+        C1, B1]
+
+
+def test_malformed_to_input_is_error_5(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    response = sys_a.call("sendEdoc", {"from": A1, "messagetype": "edoc", "hash-file": hash_file_value(package),
+                                       "to": '["unterminated'}, body=package, content_type=OCTET)
+    assert body_of(response)["ErrorCode"] == "5"
+    assert _nothing_stored()
+
+
+def test_status_package_goes_to_the_original_sender(sys_a: Caller, sys_b: Caller, sys_c: Caller) -> None:
+    doc_id = sys_b.sent(packages.status(B1, A1, code="03"), from_code=B1, message_type="status")
+    assert [item["docId"] for item in sys_a.received("status")] == [doc_id]
+    assert sys_a.received("edoc") == [] and sys_c.received("status") == []
+    assert Package.objects.get(hub_id=doc_id).status_code == "03"
+
+
+def test_recipient_codes_match_case_insensitively(sys_a: Caller, sys_b: Caller) -> None:
+    doc_id = sys_a.sent(packages.edoc(A1, [B1.replace("G", "g")]), from_code=A1)
+    assert [item["docId"] for item in sys_b.received()] == [doc_id]
+
+
+def test_unknown_recipient_is_accepted_and_failed_in_the_sent_list(sys_a: Caller, sys_b: Caller) -> None:
+    doc_id = sys_a.sent(packages.edoc(A1, [B1, "000.00.00.K99"]), from_code=A1)
+    rows = {row["toCode"]: row for row in sys_a.sent_list(doc_id)}
+    assert rows["000.00.00.K99"]["sendStatus"] == "failed"
+    assert "không có trên trục" in rows["000.00.00.K99"]["sendStatusDesc"]
+    assert rows[B1]["sendStatus"] == "pending"
+
+
+def test_duplicate_send_returns_the_first_doc_id_and_stores_nothing_new(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    first = sys_a.sent(package, from_code=A1)
+    assert sys_a.sent(package, from_code=A1, hash_file=hash_file_value(package, encoding="hex")) == first
+    assert Package.objects.count() == 1 and Delivery.objects.count() == 1
+
+
+def test_same_body_after_the_duplicate_window_is_a_new_package(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    first = sys_a.sent(package, from_code=A1)
+    Package.objects.filter(hub_id=first).update(created_at=Package.objects.get(hub_id=first).created_at
+                                                - dt.timedelta(hours=25))
+    assert sys_a.sent(package, from_code=A1) != first
