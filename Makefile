@@ -45,7 +45,7 @@ demo-reset:
 ## make test: install what the suite needs and run all of it (SQLite unless DATABASE_URL is set).
 test: $(STAMP) vendor messages
 	bash scripts/system-deps.sh --test
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -q --create-db
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --create-db
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

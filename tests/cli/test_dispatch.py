@@ -95,4 +95,4 @@ def test_worker_runs_db_worker_and_stops_its_scheduler(monkeypatch: pytest.Monke
     monkeypatch.setattr(worker, "call_command", fake_call)
     monkeypatch.setattr(worker, "scan_enqueue", lambda: True)
     main(["worker"])
-    assert seen == {"command": "db_worker", "options": {"batch": False}}
+    assert seen == {"command": "db_worker", "options": {"batch": False, "interval": 1.0}}

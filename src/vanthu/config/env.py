@@ -19,6 +19,16 @@ def env_int(name: str, default: int) -> int:
         raise ValueError(f"VANTHU_{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(f"VANTHU_{name}")
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"VANTHU_{name} must be a number, got {raw!r}") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(f"VANTHU_{name}")
     if raw is None or raw.strip() == "":

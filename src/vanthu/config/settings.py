@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from vanthu.config.env import env_bool, env_int, env_list, env_str
+from vanthu.config.env import env_bool, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("HOME", str(Path.cwd())))
@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "vanthu.documents",
     "vanthu.workflows",
     "vanthu.signing",
+    "vanthu.exchange",
+    "vanthu.reports",
     "vanthu.search",
     "vanthu.notifications",
     "vanthu.api",
@@ -194,12 +196,29 @@ VANTHU_REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
 
 # Ký số (signing): trust anchors besides the roots a system administrator imports (TrustedRoot), the RFC 3161
 # timestamp authority, and the demo PKI folder whose manifest supplies the TSA URL when VANTHU_TSA_URL is empty.
-VANTHU_TRUST_ROOT_FILES = env_list("TRUST_ROOTS", [])
-VANTHU_TRUST_ROOTS = VANTHU_TRUST_ROOT_FILES  # the name `vanthu pdf verify` reads
+VANTHU_TRUST_ROOTS = env_list("TRUST_ROOTS", [])  # PEM/DER files
 VANTHU_TSA_URL = env_str("TSA_URL", "")
 VANTHU_DEMO_PKI_DIR = env_str("DEMO_PKI_DIR", str(VAR_DIR / "pki"))
 # PKCS#11 libraries users may register tokens/HSMs with (loading a library runs its code: an allow-list).
 VANTHU_PKCS11_MODULES = env_list("PKCS11_MODULES", [])
+
+# Liên thông văn bản (exchange hub, STANDARDS.md (d)): this deployment is one hub system sending for all its
+# agencies. Empty VANTHU_HUB_URL: not connected (issuing to an agency of another deployment is refused).
+VANTHU_HUB_URL = env_str("HUB_URL", "")
+VANTHU_HUB_SYSTEM_ID = env_str("HUB_SYSTEM_ID", "")
+VANTHU_HUB_SECRET = env_str("HUB_SECRET", "")
+VANTHU_HUB_TIMEOUT = env_int("HUB_TIMEOUT", 30)
+VANTHU_HUB_POLL_SECONDS = env_float("HUB_POLL_SECONDS", 60)
+VANTHU_HUB_MAX_SEND_ATTEMPTS = env_int("HUB_MAX_SEND_ATTEMPTS", 8)
+VANTHU_HUB_RETRY_SECONDS = env_float("HUB_RETRY_SECONDS", 30)  # first retry; doubles up to an hour
+VANTHU_HUB_HASH_FILE_ENCODING = env_str("HUB_HASH_FILE_ENCODING", "sdk")
+VANTHU_HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_BYTES", 50 * 1024 * 1024)
+# XML-DSig of our packages with the deployment's exchange certificate (PKCS#12 file + its passphrase).
+VANTHU_EDXML_DSIG_ALGORITHM = env_str("EDXML_DSIG_ALGORITHM", "rsa-sha256")
+VANTHU_EXCHANGE_CERT_FILE = env_str("EXCHANGE_CERT_FILE", "")
+VANTHU_EXCHANGE_CERT_PASSWORD = env_str("EXCHANGE_CERT_PASSWORD", "")
+# The account that receives packages and acts for the system (status 01, recall requests).
+VANTHU_SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "hethong")
 
 LOGGING = {
     "version": 1,

@@ -26,3 +26,4 @@ STORAGES = {
 }
 AXES_ENABLED = True
 VANTHU_PKCS11_MODULES = ["/usr/lib/softhsm/libsofthsm2.so"]  # SoftHSM2 tokens in the signing tests
+INSTALLED_APPS = [*INSTALLED_APPS, "vanthu.hub"]  # noqa: F405 - the exchange hub's tables, for tests/hub

@@ -116,6 +116,7 @@ class IncomingDocument(models.Model):
     result_note = models.TextField(_("kết quả xử lý"), blank=True)
     reply_reference = models.CharField(_("số, ký hiệu văn bản trả lời"), max_length=100, blank=True)
     returned_reason = models.TextField(_("lý do trả lại"), blank=True)
+    returned_at = models.DateTimeField(_("thời điểm trả lại"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -22,6 +22,7 @@ from vanthu.notifications.services import notification_emit
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, User
+from vanthu.reports.rollup import stat_touch
 from vanthu.search.index import search_index_incoming
 
 
@@ -141,6 +142,7 @@ def incoming_create(
     document.duplicate_of = duplicates[0] if duplicates else None
     document.save()
     _store_files(document, data, checked)
+    stat_touch(agency_id=agency.pk, moments=[document.arrived_at])
     audit_record(
         actor=actor.user, event_type="incoming.registered", target=document, agency=agency,
         data={"to": document.state, "arrival_number": document.arrival_number, "register": register.name,
@@ -171,6 +173,7 @@ def incoming_receive_electronic(
         document.organ_id = document.organ_id or (sender.organ_id or "")
     document.save()
     _store_files(document, data, checked)
+    stat_touch(agency_id=agency.pk, moments=[document.arrived_at])
     audit_record(
         actor=received_by, event_type="incoming.arrived", target=document, agency=agency,
         data={"to": document.state, "status_code": "01", "files": [c.filename for c in checked]},
@@ -213,7 +216,7 @@ def incoming_return(*, actor: Actor, document_id: int, reason: str) -> IncomingD
     transition = transition_check(document=document, action="return", actor=actor)
     transition_apply(
         document=document, transition=transition, actor=actor, event_type="incoming.returned",
-        data={"reason": reason.strip()}, fields={"returned_reason": reason.strip()},
+        data={"reason": reason.strip()}, fields={"returned_reason": reason.strip(), "returned_at": timezone.now()},
     )
     if document.created_by_id != actor.user.pk:
         notification_emit(

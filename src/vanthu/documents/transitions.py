@@ -77,12 +77,17 @@ def transition_apply(
     """Move the document, save the changed fields and write the timeline/audit event in one go."""
     old_state = document.state
     changed = dict(fields or {})
+    before = _stat_moments(document)
     if transition.target is not None:
         changed["state"] = transition.target
     for name, value in changed.items():
         setattr(document, name, value)
     if changed:
         document.save(update_fields=[*changed.keys(), "updated_at"])
+    # Same transaction: the months whose statistics this move can change are recomputed after commit.
+    from vanthu.reports.rollup import stat_touch
+
+    stat_touch(agency_id=document.agency_id, moments=[*before, *_stat_moments(document)])
     payload = {"from": old_state, "to": document.state, **(data or {})}
     if transition.status_code:
         payload["status_code"] = transition.status_code
@@ -95,6 +100,11 @@ def transition_apply(
 
         delivery_status_from_incoming(document=document, code=transition.status_code, actor=actor, data=payload)
         exchange_status_from_incoming(document=document, code=transition.status_code, actor=actor, data=payload)
+
+
+def _stat_moments(document: IncomingDocument) -> list[Any]:
+    """The dates a statistic counts this document by (DOMAIN.md §7)."""
+    return [document.arrived_at, document.returned_at, document.due_date, document.completed_at]
 
 
 def lock_document(document_id: int) -> IncomingDocument:

@@ -9,3 +9,4 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "OVERDUE", _("Quá hạn xử lý")
     RETURNED = "RETURNED", _("Văn bản bị trả lại")
     COMPLETED = "COMPLETED", _("Văn bản đã hoàn thành")
+    EXCHANGE_FAILED = "EXCHANGE_FAILED", _("Liên thông văn bản: gửi lỗi, gói tin lỗi")

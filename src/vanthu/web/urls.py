@@ -37,6 +37,7 @@ urlpatterns = [
     path("van-ban-di/", include("vanthu.web.outgoing_urls")),
     path("ky-so/", include("vanthu.web.signing_urls")),
     path("so-van-ban/", include("vanthu.web.registers_urls")),
+    path("lien-thong/", include("vanthu.web.exchange_urls")),
     path("thong-bao/", include("vanthu.notifications.urls")),
     path("quan-tri/", include("vanthu.organizations.urls")),
 ]

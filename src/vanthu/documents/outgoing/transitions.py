@@ -81,6 +81,7 @@ def transition_apply(
 ) -> None:
     """Move the document, save the changed fields and write the audit event ``outgoing.<action>`` in one go."""
     old_state = document.state
+    issued_before = document.issued_at
     changed = dict(fields or {})
     if transition.target is not None:
         changed["state"] = transition.target
@@ -88,6 +89,11 @@ def transition_apply(
         setattr(document, name, value)
     if changed:
         document.save(update_fields=[*changed.keys(), "updated_at"])
+    if issued_before is not None or document.issued_at is not None:
+        # An issued document counts in the month of its issue (DOMAIN.md §7): recompute it after commit.
+        from vanthu.reports.rollup import stat_touch
+
+        stat_touch(agency_id=document.agency_id, moments=[issued_before, document.issued_at])
     audit_record(
         actor=actor.user, event_type=f"outgoing.{transition.action}", target=document, agency=document.agency,
         data={"from": old_state, "to": document.state, **(data or {})},

@@ -284,18 +284,28 @@ class ScanForm(forms.Form):
 class IssueForm(forms.Form):
     units = forms.TypedMultipleChoiceField(label=_("Đơn vị trong cơ quan"), coerce=int, required=False)
     agencies = forms.TypedMultipleChoiceField(label=_("Cơ quan nhận trên hệ thống"), coerce=int, required=False)
+    external = forms.MultipleChoiceField(label=_("Chọn nơi nhận liên thông"), required=False,
+                                         help_text=_("Cơ quan ở hệ thống khác, gửi qua trục liên thông văn bản."))
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, units: Choices, agencies: Choices, secret: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Choices, agencies: Choices, external: Choices | None = None,
+                 secret: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "units", units)
         _set_choices(self, "agencies", agencies)
         self.fields["units"].widget.attrs["size"] = 5
         self.fields["agencies"].widget.attrs.update({"size": 6, "data-filterable": True})
+        if external is None:  # not connected to a hub
+            del self.fields["external"]
+        else:
+            _set_choices(self, "external", external)
+            self.fields["external"].widget.attrs.update({"size": 6, "data-filterable": True})
         if secret:
             # Secret documents never travel over the network; the service refuses them whatever is posted.
-            self.fields["agencies"].widget.attrs["disabled"] = True
-            self.fields["agencies"].help_text = _("Văn bản mật không được gửi qua mạng.")
+            for name in ("agencies", "external"):
+                if name in self.fields:
+                    self.fields[name].widget.attrs["disabled"] = True
+                    self.fields[name].help_text = _("Văn bản mật không được gửi qua mạng.")
 
 
 class AttachmentForm(forms.Form):

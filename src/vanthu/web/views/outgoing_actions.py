@@ -41,6 +41,8 @@ from vanthu.web.forms.outgoing import CommentForm, IssueForm, KeyDeviceForm, Rou
 from vanthu.web.views.common import actor_required, error_response, form_errors_text, run_action
 from vanthu.web.views.outgoing_common import (
     agency_choices,
+    external_choices,
+    external_recipients,
     key_device_choices,
     outgoing_or_404,
     reviewer_choices,
@@ -191,11 +193,13 @@ def seal_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @actor_required
 def issue_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     document = outgoing_or_404(actor, pk)
-    form = IssueForm(request.POST, units=unit_choices(actor), agencies=agency_choices(actor), prefix="issue")
+    form = IssueForm(request.POST, units=unit_choices(actor), agencies=agency_choices(actor),
+                     external=external_choices(), prefix="issue")
 
     return _post(request, document, form,
                  lambda d: outgoing_issue(actor=actor, document_id=pk, unit_ids=tuple(d["units"]),
-                                          agency_ids=tuple(d["agencies"]), note=d["note"]),
+                                          agency_ids=tuple(d["agencies"]), note=d["note"],
+                                          external=external_recipients(list(d.get("external") or []))),
                  _("Đã ban hành văn bản."))
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from vanthu.core.errors import NotFoundError
 from vanthu.documents.enums import Channel
 from vanthu.documents.outgoing.attachments import OPEN_STATES as ATTACHMENT_STATES
+from vanthu.documents.outgoing.distribution import ExternalRecipient
 from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
@@ -213,6 +214,25 @@ def agency_choices(actor: Actor) -> list[Choice]:
     """Other active agencies of the deployment, the recipients a document can be sent to."""
     rows = Agency.objects.filter(is_active=True).exclude(pk=actor.agency_id or 0).order_by("name")
     return [(pk, name) for pk, name in rows.values_list("pk", "name")]
+
+
+def external_choices() -> list[tuple[str, str]] | None:
+    """The directory of agencies on the hub ("Chọn nơi nhận liên thông"); None when no hub is connected."""
+    from vanthu.exchange.outbox import hub_configured
+    from vanthu.exchange.selectors import external_agencies_list
+
+    if not hub_configured():
+        return None
+    rows = external_agencies_list().values_list("organ_id", "name")
+    return [(code, f"{name} ({code})") for code, name in rows]
+
+
+def external_recipients(codes: list[str]) -> list[ExternalRecipient]:
+    """The chosen directory entries as recipients (the name as the directory knows it)."""
+    from vanthu.exchange.models import ExternalAgency
+
+    names = dict(ExternalAgency.objects.filter(organ_id__in=codes).values_list("organ_id", "name"))
+    return [ExternalRecipient(code, names.get(code, code)) for code in codes]
 
 
 def unit_choices(actor: Actor) -> list[Choice]:

@@ -50,6 +50,7 @@ from vanthu.web.views.outgoing_common import (
     STATUS_CLASSES,
     agency_choices,
     event_label,
+    external_choices,
     key_device_choices,
     outgoing_actions,
     outgoing_or_404,
@@ -125,7 +126,8 @@ def _action_forms(actor: Actor, document: OutgoingDocument, actions: Any, rounds
     if actions.issue:
         recipients = list(document.recipients.values_list("pk", flat=True))
         context["issue_form"] = IssueForm(
-            units=unit_choices(actor), agencies=agency_choices(actor), secret=document.is_secret, prefix="issue",
+            units=unit_choices(actor), agencies=agency_choices(actor), external=external_choices(),
+            secret=document.is_secret, prefix="issue",
             initial={"agencies": [] if document.is_secret else recipients},
         )
     if actions.cancel:
