@@ -29,6 +29,8 @@ EXPECTED_OPERATIONS = {
       for action in ("register", "return", "present", "direct", "close-for-information", "reopen", "share")),
     *(("post", f"/api/v1/assignments/{{assignment_id}}/{action}")
       for action in ("delegate", "notes", "complete", "read")),
+    ("get", "/api/v1/stats"),
+    ("get", "/api/v1/stats/agencies/{agency_id}"),
 }
 
 

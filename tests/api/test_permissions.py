@@ -84,6 +84,8 @@ OTHER_ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("get", "/api/v1/agencies/{agency}/units", None, "registered"),
     ("get", "/api/v1/agencies/{agency}/leaders", None, "registered"),
     ("get", "/api/v1/document-types", None, "registered"),
+    ("get", "/api/v1/stats", None, "registered"),
+    ("get", "/api/v1/stats/agencies/{agency}", None, "registered"),
 ]
 ALL_ENDPOINTS = DOCUMENT_ENDPOINTS + ASSIGNMENT_ENDPOINTS + OTHER_ENDPOINTS
 

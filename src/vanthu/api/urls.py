@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 
 from vanthu.api.auth import API_AUTH
 from vanthu.api.errors import install_error_handlers
-from vanthu.api.routers import actions, assignments, incoming, me
+from vanthu.api.routers import actions, assignments, incoming, me, stats
 
 api = NinjaAPI(
     title="Vanthu API",
@@ -21,5 +21,6 @@ api.add_router("/v1/", me.router)
 api.add_router("/v1/", incoming.router)
 api.add_router("/v1/", actions.router)
 api.add_router("/v1/", assignments.router)
+api.add_router("/v1/", stats.router)
 
 urlpatterns = [path("", api.urls)]

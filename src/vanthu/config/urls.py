@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("vanthu.api.urls")),
+    path("thong-ke/", include("vanthu.reports.urls")),
     path("", include("vanthu.web.urls")),
 ]

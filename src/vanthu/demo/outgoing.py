@@ -761,4 +761,7 @@ def demo_sign(*, pki_dir: Path | None = None) -> DemoSignSummary:
                     _("Dừng tạo văn bản đi mẫu ở văn bản “%(subject)s”: %(reason)s Chạy `make demo-reset` để làm "
                       "lại từ đầu.") % {"subject": loader.text(plan.subject), "reason": exc.message},
                 ) from exc
+    from vanthu.reports.rollup import stats_rebuild
+
+    stats_rebuild()  # the demo's issue dates are planned history, not "now"
     return _summary(created=True, started=started, senders=senders, docx=loader.docx, started_pki=started_pki)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Direction(models.TextChoices):
@@ -12,8 +13,8 @@ class Direction(models.TextChoices):
 
 
 class MessageType(models.TextChoices):
-    EDOC = "edoc", _("Văn bản")
-    STATUS = "status", _("Trạng thái")
+    EDOC = "edoc", pgettext_lazy("loại gói tin", "Văn bản")
+    STATUS = "status", pgettext_lazy("loại gói tin", "Trạng thái")
 
 
 class PackageState(models.TextChoices):

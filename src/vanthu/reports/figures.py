@@ -59,6 +59,16 @@ class Figures:
         return rate(self.counts["sent_org_signed"], self.counts["sent"])
 
     @property
+    def lowest_signature_rate(self) -> Decimal | None:
+        """The lower of the personal and agency signature rates: what the province's threshold is held against."""
+        rates = [r for r in (self.personal_signature_rate, self.org_signature_rate) if r is not None]
+        return min(rates) if rates else None
+
+    @property
+    def full_marks(self) -> bool:
+        return self.personal_signature_rate == 100 and self.org_signature_rate == 100
+
+    @property
     def processed_on_time_rate(self) -> Decimal | None:
         return rate(self.counts["on_time"], self.counts["due"])
 

@@ -106,6 +106,23 @@ class StatMonthClosing(models.Model):
         return f"{self.month:02d}/{self.year}"
 
 
+class ReportSettings(models.Model):
+    """The province's (a root agency's) reporting policy: the rate under which an agency is listed as lagging."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="+")
+    threshold = models.DecimalField(_("ngưỡng tỷ lệ ký số (%)"), max_digits=5, decimal_places=2, default=95)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cấu hình báo cáo")
+        verbose_name_plural = _("cấu hình báo cáo")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.threshold}"
+
+
 class ReportKind(models.TextChoices):
     PROVINCE_MONTHLY = "PROVINCE_MONTHLY", _("Báo cáo tháng về gửi, nhận văn bản điện tử")
     INCOMING_HANDLING = "INCOMING_HANDLING", _("Báo cáo tình hình giải quyết văn bản đến")

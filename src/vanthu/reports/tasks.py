@@ -18,3 +18,11 @@ def stats_refresh_now() -> int:
     """The current month of every agency (open and overdue figures move with the clock)."""
     return stats_refresh_current()
 
+
+
+@task()
+def stats_monthly_reports() -> int:
+    """After a month ends: generate and keep its reports (province, incoming handling, outgoing)."""
+    from vanthu.reports.generation import monthly_reports_generate
+
+    return monthly_reports_generate()

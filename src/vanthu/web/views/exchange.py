@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
@@ -119,8 +120,9 @@ def directory_sync_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         return forbidden(request, _("Chỉ quản trị hệ thống được cập nhật danh bạ liên thông."))
     try:
         result = exchange_directory_refresh(actor=actor)
-        messages.success(request, _("Đã cập nhật danh bạ: %(total)d cơ quan, thêm mới %(added)d.")
-                         % {"total": result.total, "added": result.added})
+        messages.success(request, ngettext("Đã cập nhật danh bạ: %(total)d cơ quan, thêm mới %(added)d.",
+                                           "Đã cập nhật danh bạ: %(total)d cơ quan, thêm mới %(added)d.",
+                                           result.total) % {"total": result.total, "added": result.added})
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     return HttpResponseRedirect(reverse("web:exchange_directory"))

@@ -5,7 +5,8 @@ so the work itself runs in the worker like any other task and survives a crash o
 
 - the deadline scan (đôn đốc), every ``VANTHU_SCAN_MINUTES`` (15);
 - finished task results older than a week are deleted every six hours (the scheduler itself does it);
-- the statistics: dirty agency-months every minute, the current month of every agency hourly;
+- the statistics: dirty agency-months every minute, the current month of every agency hourly, and the reports
+  of the month that ended (made once, checked hourly);
 - when a hub is configured: the receive loop every ``VANTHU_HUB_POLL_SECONDS``, the outbox retries every
   ``RETRY_TICK_SECONDS``, the directory refresh every hour.
 """
@@ -85,6 +86,7 @@ def default_jobs() -> list[Job]:
         Job("prune", PRUNE_SECONDS, prune_results),
         Job("statistics", STATS_SECONDS, lambda: enqueue_once(reports, "stats_refresh")),
         Job("statistics of the month", STATS_MONTH_SECONDS, lambda: enqueue_once(reports, "stats_refresh_now")),
+        Job("monthly reports", STATS_MONTH_SECONDS, lambda: enqueue_once(reports, "stats_monthly_reports")),
     ]
     from vanthu.exchange.outbox import hub_configured
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vanthu.reports.rollup import stats_rebuild, stats_refresh_dirty
 
@@ -29,14 +30,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         rebuild = sub.add_parser("rebuild", help="Tính lại từ đầu mọi tháng (trừ các tháng đã chốt).")
-        rebuild.add_argument("--from", dest="first", help="Tháng đầu, YYYY-MM (mặc định: tháng có văn bản đầu tiên)")
+        rebuild.add_argument("--from", dest="first",
+                             help="Tháng đầu, YYYY-MM (mặc định: tháng có văn bản đầu tiên)")
         rebuild.add_argument("--to", dest="last", help="Tháng cuối, YYYY-MM (mặc định: tháng này)")
         sub.add_parser("refresh", help="Tính lại các tháng có thay đổi chưa được tính.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rebuild":
             count = stats_rebuild(first=_month(options["first"]), last=_month(options["last"]))
-            self.stdout.write(_("Đã tính lại %(n)d cơ quan-tháng.") % {"n": count})
+            self.stdout.write(ngettext("Đã tính lại %(n)d cơ quan-tháng.", "Đã tính lại %(n)d cơ quan-tháng.",
+                                       count) % {"n": count})
         else:
             count = stats_refresh_dirty()
-            self.stdout.write(_("Đã tính lại %(n)d cơ quan-tháng có thay đổi.") % {"n": count})
+            self.stdout.write(ngettext("Đã tính lại %(n)d cơ quan-tháng có thay đổi.",
+                                       "Đã tính lại %(n)d cơ quan-tháng có thay đổi.", count) % {"n": count})
