@@ -54,6 +54,7 @@ def test_numbers_print_with_a_leading_zero_below_ten() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("pg-many-connections")  # 50 connections each: never two at once (max 100)
 def test_fifty_concurrent_registrations_get_fifty_consecutive_numbers() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks under real concurrency are a PostgreSQL property; SQLite serialises writers")

@@ -71,6 +71,7 @@ def test_register_rule_gives_a_document_type_its_own_series(kit: AgencyKit) -> N
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("pg-many-connections")  # 50 connections each: never two at once (max 100)
 def test_fifty_concurrent_number_issues_get_fifty_consecutive_numbers() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks under real concurrency are a PostgreSQL property; SQLite serialises writers")

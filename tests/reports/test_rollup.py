@@ -4,10 +4,12 @@ operations happened (hypothesis), and a closed month stays frozen."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import threading
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +27,7 @@ from vanthu.documents.outgoing.services import outgoing_mark_sealed, outgoing_nu
 from vanthu.documents.services import incoming_register, incoming_return
 from vanthu.reports.metrics import Period
 from vanthu.reports.models import COUNT_FIELDS, MonthlyStat, StatDirty, StatMonthClosing
-from vanthu.reports.rollup import stat_compute, stats_refresh_dirty
+from vanthu.reports.rollup import stat_compute, stats_rebuild, stats_refresh_dirty
 from vanthu.workflows.models import Assignment
 from vanthu.workflows.services import (
     DirectionInput,
@@ -146,3 +148,42 @@ def test_a_closed_month_is_frozen(kit: AgencyKit) -> None:
     stats_refresh_dirty()
     row = MonthlyStat.objects.get(agency=kit.agency, unit=None, year=today.year, month=today.month)
     assert row.received_paper == 1, "the second document arrived after the month was closed"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("pg-many-connections")
+def test_concurrent_registrations_refreshes_and_rebuilds_agree_with_a_recomputation() -> None:
+    """Twenty registrations, each followed by its own refresh, and rebuilds of the same month, all at once: no
+    deadlock, no duplicate row, and the stored month equals the recomputation."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row and advisory locks under real concurrency are a PostgreSQL property")
+    kit = make_agency_kit()
+    docs = [arrived_document(kit) for _ in range(20)]
+    barrier = threading.Barrier(len(docs) + 4)
+    errors: list[BaseException] = []
+
+    def run(work: Any) -> None:
+        try:
+            barrier.wait(timeout=30)
+            work()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    today = timezone.localdate()
+    works = [functools.partial(incoming_register, actor=kit.clerk, document_id=d.pk) for d in docs]
+    works += [functools.partial(stats_rebuild, first=(today.year, today.month), last=(today.year, today.month),
+                                agency_ids=[kit.agency.pk]) for _ in range(4)]
+    threads = [threading.Thread(target=run, args=(w,)) for w in works]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    stats_refresh_dirty()
+    assert not StatDirty.objects.exists()
+    row = MonthlyStat.objects.get(agency=kit.agency, unit=None, year=today.year, month=today.month)
+    assert row.received == 20, "twenty electronic arrivals, each registered"
+    stored = _nonzero(_stored([kit.agency.pk]))
+    assert stored == _nonzero(_from_scratch([kit.agency.pk], {(today.year, today.month)}))

@@ -108,4 +108,4 @@ def _stat_moments(document: IncomingDocument) -> list[Any]:
 
 
 def lock_document(document_id: int) -> IncomingDocument:
-    return IncomingDocument.objects.select_for_update().select_related("agency").get(pk=document_id)
+    return IncomingDocument.objects.select_for_update(of=("self",)).select_related("agency").get(pk=document_id)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from vanthu.reports.models import COUNT_FIELDS, MonthlyStat, StatDirty, StatMont
 
 Counts = dict[str, int]
 REBUILD_CHUNK = 100  # agencies recomputed in one set of queries
+_LOCK_SPACE = 0x57A7_0000  # advisory-lock key space of the rollups ("STAT"), plus year * 100 + month
 _SIMPLE_INCOMING = ("received", "received_paper", "received_secret", "returned", "due", "completed",
                     "completed_due", "open_end", "overdue_open")
 _SIMPLE_OUTGOING = ("sent", "sent_internal", "sent_paper", "sent_secret", "sent_personal_signed",
@@ -56,7 +57,7 @@ def stat_touch(*, agency_id: int | None, moments: Iterable[dt.datetime | dt.date
         return
     now = timezone.now()
     months = {_month_of(m) for m in moments if m is not None} | {_month_of(now)}
-    # A mark that exists gets a new time: a recomputation running now will not unmark it (stats_refresh_dirty).
+    # A mark that exists gets a new time (oldest marks are recomputed first).
     StatDirty.objects.bulk_create(
         [StatDirty(agency_id=agency_id, year=y, month=m, marked_at=now) for y, m in sorted(months)],
         update_conflicts=True, unique_fields=["agency", "year", "month"], update_fields=["marked_at"])
@@ -126,13 +127,25 @@ def _closed(year: int, month: int) -> bool:
     return StatMonthClosing.objects.filter(year=year, month=month).exists()
 
 
+def _serialise(agency_ids: list[int], year: int, month: int) -> None:
+    """Two recomputations of the same agency-month (a refresh and a rebuild, two workers) take turns: each one
+    deletes and re-inserts the rows, which two at once would do twice. PostgreSQL: transaction-scoped advisory
+    locks in agency order; SQLite already runs one writing transaction at a time (IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, a) FROM unnest(%s::int[]) AS a ORDER BY a",
+                       [_LOCK_SPACE + year * 100 + month, agency_ids])
+
+
 @transaction.atomic
 def stat_store(*, agency_ids: Iterable[int], year: int, month: int) -> int:
     """Recompute and replace the rows of these agencies for one month (each agency's row and one per unit with
     something to count); returns the number of rows written. A closed month is left as it is."""
-    ids = list(agency_ids)
+    ids = sorted(set(agency_ids))
     if not ids or _closed(year, month):
         return 0
+    _serialise(ids, year, month)
     by_key = stat_compute(period=Period.month(year, month), agency_ids=ids)
     totals: dict[int, Counts] = {agency_id: dict.fromkeys(COUNT_FIELDS, 0) for agency_id in ids}
     for (agency_id, _unit_id), counts in by_key.items():
@@ -151,12 +164,17 @@ def stat_store(*, agency_ids: Iterable[int], year: int, month: int) -> int:
 
 def stats_refresh_dirty(*, limit: int = 500) -> int:
     """Recompute the dirty agency-months (oldest marks first); each is unmarked in the transaction that
-    recomputes it, unless it was marked again meanwhile."""
+    recomputes it. Several refreshes at once share the marks out instead of computing the same month twice."""
     done = 0
-    for mark in list(StatDirty.objects.order_by("marked_at", "id")[:limit]):
+    for pk in list(StatDirty.objects.order_by("marked_at", "id").values_list("pk", flat=True)[:limit]):
         with transaction.atomic():
+            # Claimed by locking it: another refresh skips it, and a change marking it again meanwhile waits
+            # for this transaction and then marks it anew (its documents are not visible to this computation).
+            mark = StatDirty.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if mark is None:
+                continue
             stat_store(agency_ids=[mark.agency_id], year=mark.year, month=mark.month)
-            StatDirty.objects.filter(pk=mark.pk, marked_at=mark.marked_at).delete()
+            mark.delete()
         done += 1
     return done
 

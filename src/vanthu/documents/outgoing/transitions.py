@@ -101,7 +101,7 @@ def transition_apply(
 
 
 def lock_outgoing(document_id: int) -> OutgoingDocument:
-    return OutgoingDocument.objects.select_for_update().select_related("agency").get(pk=document_id)
+    return OutgoingDocument.objects.select_for_update(of=("self",)).select_related("agency").get(pk=document_id)
 
 
 def lock_outgoing_in_order(*ids: int) -> dict[int, OutgoingDocument]:
