@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from vanthu.organizations.models import Agency
 from vanthu.reports.metrics import Period
@@ -120,45 +121,64 @@ class PeriodSpec:
         return cls(tuple((year, m) for m in range(1, last + 1)))
 
 
-def _rows(spec: PeriodSpec, *, agency_ids: Iterable[int] | None, units: bool) -> Iterable[MonthlyStat]:
-    months = Q()
-    for year, month in spec.months:
-        months |= Q(year=year, month=month)
-    rows = MonthlyStat.objects.filter(months).filter(unit__isnull=not units)
+def _months_q(months: Iterable[Month]) -> Q:
+    condition = Q()
+    for year, month in months:
+        condition |= Q(year=year, month=month)
+    return condition
+
+
+def _rows(spec: PeriodSpec, *, agency_ids: Iterable[int] | None,
+          units: bool) -> Iterable[tuple[int, int | None, int, int, tuple[int, ...]]]:
+    """(agency, unit, year, month, counts in COUNT_FIELDS order) — plain tuples: a province is thousands of rows."""
+    rows = MonthlyStat.objects.filter(_months_q(spec.months)).filter(unit__isnull=not units)
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=list(agency_ids))
-    return rows.only("agency_id", "unit_id", "year", "month", *COUNT_FIELDS)
+    for agency_id, unit_id, year, month, *counts in rows.values_list("agency_id", "unit_id", "year", "month",
+                                                                     *COUNT_FIELDS):
+        yield agency_id, unit_id, year, month, tuple(counts)
 
 
-def _accumulate(into: Figures, row: MonthlyStat, last: Month) -> None:
-    is_last = (row.year, row.month) == last
-    for name in COUNT_FIELDS:
-        if name in SNAPSHOT_FIELDS and not is_last:
+_SNAPSHOT_INDEXES = frozenset(COUNT_FIELDS.index(name) for name in SNAPSHOT_FIELDS)
+
+
+def _accumulate(into: Figures, row: tuple[int, int | None, int, int, tuple[int, ...]], last: Month) -> None:
+    _agency, _unit, year, month, counts = row
+    is_last = (year, month) == last
+    target = into.counts
+    for index, name in enumerate(COUNT_FIELDS):
+        if index in _SNAPSHOT_INDEXES and not is_last:
             continue
-        into.counts[name] += getattr(row, name)
+        target[name] += counts[index]
 
 
 def figures_by_agency(spec: PeriodSpec, *, agency_ids: Iterable[int] | None = None) -> dict[int, Figures]:
     """Each agency's own figures (not its subtree) over the period: one query."""
     result: dict[int, Figures] = defaultdict(Figures)
     for row in _rows(spec, agency_ids=agency_ids, units=False):
-        _accumulate(result[row.agency_id], row, spec.last)
+        _accumulate(result[row[0]], row, spec.last)
     return dict(result)
 
 
 def figures_by_unit(spec: PeriodSpec, *, agency_id: int) -> dict[int, Figures]:
     result: dict[int, Figures] = defaultdict(Figures)
     for row in _rows(spec, agency_ids=[agency_id], units=True):
-        assert row.unit_id is not None
-        _accumulate(result[row.unit_id], row, spec.last)
+        assert row[1] is not None
+        _accumulate(result[row[1]], row, spec.last)
     return dict(result)
 
 
 def trend(months: Sequence[Month], *, agency_ids: Iterable[int] | None = None) -> list[tuple[Month, Figures]]:
-    """The figures of each month (summed over ``agency_ids``), oldest first: one query."""
+    """The figures of each month (summed over ``agency_ids`` by the database), oldest first: one query."""
     by_month: dict[Month, Figures] = {m: Figures() for m in months}
-    for row in _rows(PeriodSpec(tuple(months)), agency_ids=agency_ids, units=False):
-        _accumulate(by_month[(row.year, row.month)], row, (row.year, row.month))
+    rows = MonthlyStat.objects.filter(_months_q(months), unit__isnull=True)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=list(agency_ids))
+    sums = rows.values("year", "month").annotate(**{f"s_{name}": Sum(name) for name in COUNT_FIELDS})
+    for row in cast(Iterable[dict[str, Any]], sums):
+        figures = by_month[(row["year"], row["month"])]
+        for name in COUNT_FIELDS:
+            figures.counts[name] = int(row[f"s_{name}"] or 0)
     return list(by_month.items())
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
@@ -22,8 +23,10 @@ from vanthu.organizations.models import Agency, Unit
 from vanthu.reports.charts import rate_bars, trend_chart
 from vanthu.reports.exports import table_pdf, table_xlsx
 from vanthu.reports.figures import PeriodSpec
+from vanthu.reports.formatting import vn_int, vn_percent
 from vanthu.reports.models import ReportKind, StatMonthClosing, StatReport
 from vanthu.reports.selectors import (
+    AgencyRow,
     dashboard_for,
     default_month,
     documents_behind,
@@ -82,7 +85,23 @@ def dashboard_view(request: HttpRequest, actor: Actor, agency_id: int | None = N
     levels = [(name or code, figures.personal_signature_rate) for code, name, figures, _n in board.levels]
     parent = board.root.parent_id
     may_go_up = parent is not None and (scope.everything or board.root.id not in scope.root_ids)
+    base = reverse("reports:agency", args=[0]).removesuffix("0/")
+
+    def link(row: AgencyRow) -> str:
+        return f"{base}{row.node.id}/?{_query(selection)}"
+
+    def children(count: int) -> str:
+        return ngettext("(%(n)d đơn vị trực thuộc)", "(%(n)d đơn vị trực thuộc)", count) % {"n": count}
+
+    table = [{"id": r.node.id, "url": link(r), "name": r.node.name, "children": children(r.children) if r.children
+              else "", "received": vn_int(r.total.received), "sent": vn_int(r.total.sent),
+              "personal": vn_percent(r.total.personal_signature_rate), "org": vn_percent(r.total.org_signature_rate),
+              "on_time": vn_percent(r.total.processed_on_time_rate), "overdue": vn_int(r.total.overdue_open)}
+             for r in board.rows]
     return render(request, "reports/dashboard.html", {
+        "agency_table": table, "full_marks": [{"url": link(r), "name": r.node.name} for r in board.full_marks],
+        "lagging": [{"url": link(r), "name": r.node.name, "rate": vn_percent(r.own.lowest_signature_rate)}
+                    for r in board.lagging],
         "board": board, "selection": selection, "query": _query(selection), "period_label": period_label(spec),
         "trend": trend_chart(board.months), "ranking_bars": rate_bars(ranking, threshold=board.threshold),
         "level_bars": rate_bars(levels, threshold=board.threshold), "parent_id": parent if may_go_up else None,
