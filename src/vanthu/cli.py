@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-ALIASES = {"demo-load": "demo_load", "demo-sign": "demo_sign"}
+ALIASES = {"demo-load": "demo_load", "demo-sign": "demo_sign", "demo-hub": "demo_hub"}
 HUB_SETTINGS = "vanthu.config.settings_hub"
 
 

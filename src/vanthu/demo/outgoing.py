@@ -39,6 +39,7 @@ from vanthu.documents.convert import office_available
 from vanthu.documents.enums import Confidentiality, Priority
 from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentType, IncomingDocument
+from vanthu.documents.outgoing.distribution import ExternalRecipient
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind
 from vanthu.documents.outgoing.inputs import OutgoingInput, Route, RouteStep, TemplateInput
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, OutgoingDocument
@@ -59,6 +60,7 @@ from vanthu.documents.outgoing.services import (
 )
 from vanthu.documents.recall import incoming_recall_agree, incoming_recall_refuse
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return
+from vanthu.exchange.outbox import hub_configured
 from vanthu.organizations.actor import Actor, actor_for
 from vanthu.organizations.models import Agency, Unit, User
 from vanthu.signing.config import signing_config_reset, tsa_url
@@ -114,6 +116,7 @@ class Plan:
     priority: int = Priority.NORMAL
     confidentiality: int = Confidentiality.NONE
     recipients: tuple[tuple[str, str], ...] = ()  # (agency slug, status code the recipient reaches)
+    external: tuple[tuple[str, str], ...] = ()  # (QCVN 102 code, name): through the hub, when one is connected
     attachment: str = ""  # title of a phụ lục in a separate file
     docx: bool = False
     reason: str = ""  # of a return, cancel, void or recall
@@ -135,7 +138,8 @@ CONG_VAN_CDS = (
 PLANS: tuple[Plan, ...] = (
     # Ủy ban nhân dân tỉnh.
     Plan(0, S.ISSUED, "CONG_VAN", "triển khai Kế hoạch chuyển đổi số tỉnh Demo năm {y}", CONG_VAN_CDS,
-         "Như trên;\nChủ tịch, các PCT UBND tỉnh;\nCVP, PCVP UBND tỉnh;", signer="deputy", priority=Priority.URGENT,
+         "Như trên;\nBộ Thông tin và Truyền thông (để báo cáo);\nChủ tịch, các PCT UBND tỉnh;\nCVP, PCVP UBND tỉnh;",
+         signer="deputy", priority=Priority.URGENT, external=(("000.00.00.G17", "Bộ Thông tin và Truyền thông"),),
          addressees="Các sở, ban, ngành tỉnh; Ủy ban nhân dân các huyện, thị xã",
          recipients=(("soyt", "06"), ("soxd", "05"), ("sokhdt", "04"), ("dongson", "03"), ("tayhoa", "02"),
                      ("bacthanh", "01")),
@@ -648,8 +652,9 @@ class OutgoingLoader:
                            note=_("Phát hành bản giấy (văn bản mật)."))
             return
         recipients = [(r, code) for slug, code in plan.recipients if (r := self._recipient(slug, sender))]
+        external = [ExternalRecipient(code, name) for code, name in plan.external] if hub_configured() else []
         outgoing_issue(actor=sender.clerk, document_id=pk, unit_ids=units,
-                       agency_ids=tuple(r.agency.pk for r, _code in recipients))
+                       agency_ids=tuple(r.agency.pk for r, _code in recipients), external=external)
         copies = {d.agency_id: d.incoming_id for d in OutgoingDelivery.objects.filter(
             document_id=pk, kind=DeliveryKind.AGENCY, incoming__isnull=False)}
         for recipient, code in recipients:
