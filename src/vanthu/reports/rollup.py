@@ -106,8 +106,9 @@ def stat_compute(*, period: Period, agency_ids: Iterable[int]) -> dict[Key, Coun
             .annotate(**{m: Count("pk", filter=outgoing[m]) for m in _SIMPLE_OUTGOING}))
     _grouped(rows, _SIMPLE_OUTGOING, by_key)
     sent = outgoing_for(ids).filter(outgoing["sent"]).values("pk")
-    deliveries = OutgoingDelivery.objects.filter(document__in=sent, kind__in=[DeliveryKind.AGENCY,
-                                                                             DeliveryKind.EXTERNAL])
+    # The agency condition again on the join: without it PostgreSQL scans every outgoing document to join them.
+    deliveries = OutgoingDelivery.objects.filter(document__in=sent, document__agency_id__in=ids,
+                                                 kind__in=[DeliveryKind.AGENCY, DeliveryKind.EXTERNAL])
     for agency_id, unit_id, count in (deliveries.values_list("document__agency_id", "document__drafting_unit_id")
                                       .annotate(n=Count("pk"))):
         by_key[(agency_id, unit_id)]["deliveries"] += count
