@@ -4,10 +4,12 @@ here, so one process plays sender and receiver (the multi-process tests are test
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.builders import AgencyKit, make_agency_kit
@@ -24,7 +26,7 @@ from vanthu.documents.recall import incoming_recall_refuse
 from vanthu.documents.services import incoming_register
 from vanthu.exchange import edxml
 from vanthu.exchange.client import hub_client
-from vanthu.exchange.enums import Direction, MessageType, PackageState
+from vanthu.exchange.enums import Direction, MessageType, PackageState, SignerTrust
 from vanthu.exchange.models import ExchangePackage, ExchangeReceipt
 from vanthu.exchange.outbox import package_enqueue_document
 from vanthu.exchange.receiving import exchange_poll
@@ -34,6 +36,7 @@ from vanthu.exchange.services import exchange_package_resend
 from vanthu.signing.pki.testing import TestPki
 
 pytestmark = pytest.mark.django_db
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @pytest.fixture
@@ -282,3 +285,21 @@ def test_the_monitor_counts_with_one_query(pair: tuple[SigningSetup, AgencyKit])
     assert counters.not_sent == 1 and counters.sent == 0
     assert len(queries) == 3, [q["sql"][:80] for q in queries.captured_queries]  # calendar (2), the counters
 
+
+
+def test_the_receiver_records_whether_the_package_signer_is_trusted(pair: tuple[SigningSetup, AgencyKit],
+                                                                     settings: Any, tmp_path: Path,
+                                                                     client: Client) -> None:
+    signing, receiver = pair
+    p12 = tmp_path / "exchange.p12"
+    p12.write_bytes(signing.pki.identity("agency-rsa").pkcs12(b"mat-khau"))
+    settings.VANTHU_EXCHANGE_CERT_FILE, settings.VANTHU_EXCHANGE_CERT_PASSWORD = str(p12), "mat-khau"
+    _issue(signing, receiver)
+    _round()
+    received = ExchangePackage.objects.get(direction=Direction.IN, message_type=MessageType.EDOC)
+    assert (received.signature_state, received.signer_trust) == ("valid", SignerTrust.TRUSTED)
+    assert "UBND tỉnh Demo" in received.signer_subject
+    client.force_login(receiver.clerk.user, backend=MODEL_BACKEND)
+    page = client.get(f"/lien-thong/goi-tin/{received.pk}/")
+    assert page.status_code == 200
+    assert 'data-signer-trust="trusted"' in page.content.decode()

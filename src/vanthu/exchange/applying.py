@@ -101,7 +101,7 @@ def package_apply(*, package: ExchangePackage, parsed: edxml.ParsedPackage, prep
                  data={"hub_doc_id": package.hub_doc_id, "message_type": package.message_type,
                        "business": package.business_doc_type, "status_code": package.status_code,
                        "from": package.from_organ_id, "outcome": outcome, "reason": reason,
-                       "signature": package.signature_state})
+                       "signature": package.signature_state, "signer_trust": package.signer_trust})
     return outcome
 
 

@@ -35,6 +35,14 @@ class SignatureState(models.TextChoices):
     INVALID = "invalid", _("Chữ ký gói tin không hợp lệ")
 
 
+class SignerTrust(models.TextChoices):
+    """Whether the certificate of a valid package signature chains to our trust anchors (``exchange.trust``)."""
+
+    TRUSTED = "trusted", _("Chứng thư số được tin cậy")
+    UNTRUSTED = "untrusted", _("Chứng thư số không được tin cậy")
+    UNDETERMINED = "unknown", _("Chưa xác định được độ tin cậy của chứng thư số")
+
+
 class BusinessType(models.IntegerChoices):
     """edXML ``BussinessDocType``."""
 

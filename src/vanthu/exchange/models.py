@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from vanthu.core.models import Blob
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
-from vanthu.exchange.enums import Direction, MessageType, PackageState, SignatureState
+from vanthu.exchange.enums import Direction, MessageType, PackageState, SignatureState, SignerTrust
 from vanthu.organizations.models import Agency
 from vanthu.search.normalize import normalise_text
 
@@ -77,6 +77,9 @@ class ExchangePackage(models.Model):
     incoming = models.ForeignKey(IncomingDocument, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="status_packages")
     signature_state = models.CharField(max_length=8, choices=SignatureState.choices, blank=True)
+    signer_trust = models.CharField(max_length=9, choices=SignerTrust.choices, blank=True)
+    signer_trust_reason = models.CharField(max_length=300, blank=True)
+    signer_subject = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -6,7 +6,9 @@ For each package the hub lists for us:
    first delivery was lost;
 2. the bytes are fetched and parsed by the hardened edXML parser; a defective package is quarantined (kept, with
    the typed error naming the element), acknowledged as ``fail`` and reported to the system administrators;
-3. the files are checked and their signatures validated *before* any transaction (revocation data is fetched);
+3. the files are checked and their signatures validated, and the certificate of the package's own XML signature
+   is validated against our trust anchors (``exchange.trust``), *before* any transaction (revocation data is
+   fetched);
 4. ONE transaction stores the package, what it caused (the incoming copies waiting for acceptance, a status on a
    delivery, a recall request) and the audit events;
 5. only then the hub is told ``done``. A crash anywhere before 5 makes the hub deliver the package again, and
@@ -33,6 +35,7 @@ from vanthu.exchange.enums import Direction, MessageType, PackageState
 from vanthu.exchange.hubclient import HubClient, HubError
 from vanthu.exchange.models import ExchangePackage
 from vanthu.exchange.outbox import EDXML_CONTENT_TYPE
+from vanthu.exchange.trust import TrustResult, package_signer_trust
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +89,10 @@ def exchange_receive(*, client: HubClient, doc_id: str, message_type: str, hub_t
         prepared = package_prepare(parsed)
     except ApplicationError as exc:  # EdxmlError, or a file in it that is no readable PDF
         return _quarantine(client, doc_id, data, message_type, exc)
+    trust = package_signer_trust(parsed.signature)  # revocation data is fetched: outside the transaction
     try:
         with transaction.atomic():
-            package = _store(doc_id, data, parsed, hub_to)
+            package = _store(doc_id, data, parsed, hub_to, trust)
             outcome = package_apply(package=package, parsed=parsed, prepared=prepared, hub_to=hub_to)
     except IntegrityError:  # another worker stored the same docId first
         outcome = "duplicate"
@@ -98,7 +102,8 @@ def exchange_receive(*, client: HubClient, doc_id: str, message_type: str, hub_t
     return outcome
 
 
-def _store(doc_id: str, data: bytes, parsed: edxml.ParsedPackage, hub_to: tuple[str, ...]) -> ExchangePackage:
+def _store(doc_id: str, data: bytes, parsed: edxml.ParsedPackage, hub_to: tuple[str, ...],
+           trust: TrustResult) -> ExchangePackage:
     blob = blob_store(content=data, content_type=EDXML_CONTENT_TYPE)
     if parsed.status is not None:
         status = parsed.status
@@ -115,7 +120,8 @@ def _store(doc_id: str, data: bytes, parsed: edxml.ParsedPackage, hub_to: tuple[
                   "subject": header.subject[:500], "message_type": MessageType.EDOC}
     return ExchangePackage.objects.create(
         direction=Direction.IN, state=PackageState.PROCESSED, blob=blob, size=len(data), hub_doc_id=doc_id,
-        signature_state=parsed.signature.state, processed_at=timezone.now(), **fields,
+        signature_state=parsed.signature.state, signer_trust=trust.trust, signer_trust_reason=trust.reason,
+        signer_subject=parsed.signature.subject[:500], processed_at=timezone.now(), **fields,
     )
 
 

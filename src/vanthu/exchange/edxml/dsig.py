@@ -4,7 +4,8 @@
 exclusive c14n; ``KeyInfo/X509Data{X509SubjectName, X509Certificate}``. We sign with RSA-SHA256; RSA-SHA1 only
 for partners that need it. Received packages are verified and the result reported, never used to reject the
 package: many gateways send no signature and the legal value rests on the PAdES signatures in the PDFs.
-Trust in the certificate (chain, revocation) is decided by the caller from the reported certificate.
+Trust in the certificate (chain, revocation) is decided by the caller from the reported certificate and the CA
+certificates sent with it (``vanthu.exchange.trust`` in the connector); ours travel with every signature.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ PLACEHOLDER_ID = "placeholder"
 
 @dataclass(frozen=True)
 class PackageSigner:
-    """An agency's exchange certificate and private key (RSA), and the signature algorithm to use."""
+    """An agency's exchange certificate and private key (RSA), the signature algorithm to use, and the CA
+    certificates sent along in ``KeyInfo`` so that a receiver can build the path without fetching them."""
 
     certificate: x509.Certificate
     private_key: rsa.RSAPrivateKey = field(repr=False, compare=False)
     algorithm: DsigAlgorithm = "rsa-sha256"
+    chain: tuple[x509.Certificate, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.algorithm not in (*_ALGORITHMS, "none"):
@@ -72,12 +75,12 @@ class PackageSigner:
     def from_pkcs12(cls, data: bytes, password: bytes | None, *,
                     algorithm: DsigAlgorithm = "rsa-sha256") -> PackageSigner:
         try:
-            key, certificate, _chain = pkcs12.load_key_and_certificates(data, password)
+            key, certificate, chain = pkcs12.load_key_and_certificates(data, password)
         except (ValueError, TypeError) as exc:
             raise SignerError(reason="unreadable") from exc
         if certificate is None or not isinstance(key, rsa.RSAPrivateKey):
             raise SignerError(reason="not_rsa" if certificate is not None else "no_certificate")
-        return cls(certificate=certificate, private_key=key, algorithm=algorithm)
+        return cls(certificate=certificate, private_key=key, algorithm=algorithm, chain=tuple(chain))
 
 
 class _Signer(XMLSigner):
@@ -107,12 +110,14 @@ def signature_placeholder(parent: etree._Element) -> None:
     placeholder.set("Id", PLACEHOLDER_ID)
 
 
-def _key_info(certificate: x509.Certificate) -> etree._Element:
+def _key_info(certificate: x509.Certificate, chain: tuple[x509.Certificate, ...]) -> etree._Element:
+    """The signer's certificate first (receivers take the first one), then its CA certificates."""
     key_info = etree.Element(_ds("KeyInfo"), nsmap={None: DSIG_NAMESPACE})
     data = etree.SubElement(key_info, _ds("X509Data"))
     etree.SubElement(data, _ds("X509SubjectName")).text = certificate.subject.rfc4514_string()
-    etree.SubElement(data, _ds("X509Certificate")).text = base64.b64encode(
-        certificate.public_bytes(Encoding.DER)).decode("ascii")
+    for cert in (certificate, *(c for c in chain if c != certificate)):
+        etree.SubElement(data, _ds("X509Certificate")).text = base64.b64encode(
+            cert.public_bytes(Encoding.DER)).decode("ascii")
     return key_info
 
 
@@ -121,7 +126,7 @@ def package_sign(root: etree._Element, signer: PackageSigner) -> etree._Element:
     # No reference_uri: signxml then references the root, which has no Id, as URI="" (the whole document).
     try:
         signed: etree._Element = _Signer(signer.algorithm).sign(
-            root, key=signer.private_key, key_info=_key_info(signer.certificate),
+            root, key=signer.private_key, key_info=_key_info(signer.certificate, signer.chain),
         )
     except (SignXMLException, ValueError) as exc:
         raise SignerError(reason="signing_failed", detail=str(exc)) from exc
@@ -143,6 +148,19 @@ def _first_certificate(signature: etree._Element) -> x509.Certificate | None:
         except ValueError:
             return None
     return None
+
+
+def _other_certificates(signature: etree._Element, limit: int = 8) -> tuple[bytes, ...]:
+    """The further certificates of ``KeyInfo`` (the signer's CAs, as DER), the unreadable ones left out."""
+    found: list[bytes] = []
+    for element in list(signature.iter(_ds("X509Certificate")))[1:limit + 1]:
+        try:
+            cert = x509.load_der_x509_certificate(base64.b64decode("".join((element.text or "").split()),
+                                                                   validate=True))
+        except ValueError:
+            continue
+        found.append(cert.public_bytes(Encoding.DER))
+    return tuple(found)
 
 
 def _algorithm(signature: etree._Element) -> str:
@@ -179,6 +197,7 @@ def signature_check(data: bytes, root: etree._Element) -> SignatureCheck:
         "not_before": certificate.not_valid_before_utc,
         "not_after": certificate.not_valid_after_utc,
         "certificate": certificate.public_bytes(Encoding.DER),
+        "chain": _other_certificates(signature),
     }
     if not _covers_whole_package(signature):
         return _invalid(_("Chữ ký số không bao trùm toàn bộ gói tin"), **known)

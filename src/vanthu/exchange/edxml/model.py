@@ -192,7 +192,8 @@ PackageKind = Literal["edoc", "status"]
 class SignatureCheck:
     """The XML-DSig result. ``valid`` means the signature matches the package and the embedded certificate;
     whether that certificate is trusted (chain, validity at signing time, revocation) is for the caller, from
-    ``certificate`` (DER), ``subject`` and ``fingerprint`` (SHA-256 of the DER, lowercase hex)."""
+    ``certificate`` (DER), ``subject`` and ``fingerprint`` (SHA-256 of the DER, lowercase hex), with the CA
+    certificates the signer sent along (``chain``)."""
 
     state: SignatureState
     reason: str = ""
@@ -203,6 +204,7 @@ class SignatureCheck:
     not_before: datetime | None = None
     not_after: datetime | None = None
     certificate: bytes = field(default=b"", repr=False)
+    chain: tuple[bytes, ...] = field(default=(), repr=False)  # further KeyInfo certificates (DER)
 
 
 @dataclass(frozen=True)
