@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.builders import AgencyKit
-from tests.outgoing.signing_kit import SigningSetup, signing, signing_setup  # noqa: F401 -- fixture
+from tests.outgoing.signing_kit import PIN, SigningSetup, signing, signing_setup  # noqa: F401 -- fixture
 from tests.web.conftest import MODEL_BACKEND, LoginAs
 from vanthu.documents.enums import IncomingState
 from vanthu.documents.models import IncomingDocument
@@ -68,6 +69,21 @@ def test_a_wrong_pin_is_shown_and_nothing_changes(signing: SigningSetup, login_a
     assert _snapshot(document) == before
     body = _page(client, document)
     assert "Mã PIN không đúng" in body and 'value="sai"' not in body
+
+
+def test_too_many_wrong_pins_lock_the_device_and_say_so(signing: SigningSetup, login_as: LoginAs,  # noqa: F811
+                                                         settings: Any) -> None:
+    settings.VANTHU_SIGNING_PIN_ATTEMPTS = 2
+    document = signing.awaiting_signature()
+    client = login_as(signing.kit.leader)
+    form = {"sign-key_device": signing.leader_device.pk, "sign-pin": "sai"}
+    client.post(_url("sign", document), form)
+    assert "còn 1 lần thử" in _page(client, document)
+    client.post(_url("sign", document), form)
+    assert "Thiết bị ký tạm khóa do nhập sai mã PIN" in _page(client, document)
+    client.post(_url("sign", document), {**form, "sign-pin": PIN})
+    body = _page(client, document)
+    assert "Thiết bị ký tạm khóa" in body and "Đã ký số văn bản." not in body
 
 
 def test_someone_elses_key_device_is_not_offered_nor_accepted(

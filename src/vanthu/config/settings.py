@@ -202,6 +202,10 @@ VANTHU_DEMO_PKI_DIR = env_str("DEMO_PKI_DIR", str(VAR_DIR / "pki"))
 # PKCS#11 libraries users may register tokens/HSMs with (loading a library runs its code: an allow-list).
 VANTHU_PKCS11_MODULES = env_list("PKCS11_MODULES", [])
 
+# Wrong PINs in a row before a key device is locked, and for how long (signing.pinguard; a token's own counter
+# still applies on top).
+VANTHU_SIGNING_PIN_ATTEMPTS = env_int("SIGNING_PIN_ATTEMPTS", 5)
+VANTHU_SIGNING_PIN_LOCK_MINUTES = env_int("SIGNING_PIN_LOCK_MINUTES", 15)
 # Liên thông văn bản (exchange hub, STANDARDS.md (d)): this deployment is one hub system sending for all its
 # agencies. Empty VANTHU_HUB_URL: not connected (issuing to an agency of another deployment is refused).
 VANTHU_HUB_URL = env_str("HUB_URL", "")

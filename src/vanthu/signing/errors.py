@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from vanthu.core.errors import ApplicationError, PermissionDeniedError
 
@@ -14,13 +15,27 @@ class SigningError(ApplicationError):
 
 
 class WrongPinError(SigningError):
+    """``extra["attempts_left"]``, when known: wrong PINs still allowed before the device is locked."""
+
     def __init__(self, extra: dict[str, Any] | None = None) -> None:
-        super().__init__("signing.wrong_pin", _("Mã PIN không đúng"), extra)
+        left = (extra or {}).get("attempts_left")
+        message = _("Mã PIN không đúng") if left is None else ngettext_lazy(
+            "Mã PIN không đúng; còn %(n)d lần thử trước khi thiết bị ký bị tạm khóa.",
+            "Mã PIN không đúng; còn %(n)d lần thử trước khi thiết bị ký bị tạm khóa.", "n") % {"n": left}
+        super().__init__("signing.wrong_pin", message, extra)
 
 
 class TokenLockedError(SigningError):
     def __init__(self, extra: dict[str, Any] | None = None) -> None:
         super().__init__("signing.token_locked", _("Thiết bị ký đã bị khóa"), extra)
+
+
+class KeyDeviceLockedError(SigningError):
+    """Our lock-out after too many wrong PINs (signing.pinguard); ``extra["until"]`` is when it ends."""
+
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        super().__init__("signing.device_locked",
+                         _("Thiết bị ký tạm khóa do nhập sai mã PIN quá số lần cho phép; hãy thử lại sau."), extra)
 
 
 class KeyUnavailableError(SigningError):

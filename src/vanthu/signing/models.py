@@ -70,6 +70,9 @@ class KeyDevice(models.Model):
     pkcs11_key_label = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Our own lock-out (signing.pinguard), on top of a token's: wrong PINs in a row, and until when it is locked.
+    failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("thiết bị ký")

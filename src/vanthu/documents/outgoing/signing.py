@@ -54,6 +54,7 @@ from vanthu.signing.errors import KeyUnavailableError
 from vanthu.signing.keys import certs_from_pem
 from vanthu.signing.models import CertificateKind, KeyDevice
 from vanthu.signing.pades import SigningSession
+from vanthu.signing.pinguard import pin_guarded
 from vanthu.signing.selectors import key_device_key_source, signature_image_for
 from vanthu.signing.services import certificate_assert_usable_by, fingerprint, pdf_check
 
@@ -184,13 +185,19 @@ def key_device_of(actor: Actor, device_id: int, kind: str) -> KeyDevice:
 
 
 def session_open(device: KeyDevice, pin: str, context: ValidationContext) -> SigningSession:
-    """An open signing session on the device's key: unlocked (wrong PIN → signing.wrong_pin), the registered
+    """An open signing session on the device's key: unlocked (wrong PIN → signing.wrong_pin, and after too many
+    signing.device_locked: ``signing.pinguard``), the registered
     certificate, checked now (expired, not yet valid, revoked, untrusted → typed refusals). The caller closes it
     (``with`` or ``close()``)."""
-    source = key_device_key_source(device, pin)
-    if fingerprint(source.certificate) != device.certificate.fingerprint_sha256:
-        raise KeyUnavailableError({"device": device.pk})
-    return SigningSession(key_source=source, validation_context=context, timestamper=signing_timestamper()).open()
+
+    def unlock() -> SigningSession:
+        source = key_device_key_source(device, pin)
+        if fingerprint(source.certificate) != device.certificate.fingerprint_sha256:
+            raise KeyUnavailableError({"device": device.pk})
+        return SigningSession(key_source=source, validation_context=context,
+                              timestamper=signing_timestamper()).open()
+
+    return pin_guarded(device, unlock)  # too many wrong PINs in a row lock the device for a while
 
 
 def signed_fields(pdf: bytes) -> dict[str, bool]:
