@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench.timing import measure  # noqa: E402 - after the path is set
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "vanthu_bench")
@@ -150,23 +151,6 @@ def _seed(docs: int, body_words: int, rng: random.Random) -> Any:
     return kit
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def _measure(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    for _ in range(3):
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return _percentiles(samples)
-
-
 def _document_sql(fn: Callable[[], object]) -> list[str]:
     """The SQL the ORM emitted for the incoming documents during one call, exactly as sent."""
     from django.db import connection
@@ -243,8 +227,8 @@ def _run(args: argparse.Namespace) -> None:
             assert response.status_code == 200, (url, response.status_code)
 
         statements = _document_sql(request)
-        view_p50, view_p95 = _measure(request, args.runs)
-        sql_p50, sql_p95 = _measure(_bare(statements), args.runs)
+        view_p50, view_p95 = measure(request, args.runs)
+        sql_p50, sql_p95 = measure(_bare(statements), args.runs)
         rows.append((label, len(statements), view_p50, view_p95, sql_p50, sql_p95))
 
     print()

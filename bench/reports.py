@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench.timing import measure  # noqa: E402 - after the path is set
+
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DB = os.environ.get("BENCH_REPORTS_DB", f"vanthu_bench_reports_{os.getpid()}")
 YEAR = 2026
@@ -162,17 +164,6 @@ def _seed(args: argparse.Namespace, root: Any, viewer: Any) -> None:
                 cursor.execute(statement)
 
 
-def _measure(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(round(0.95 * len(samples)) - 1, 0)]
-
-
 def _run(args: argparse.Namespace) -> None:
     import django
 
@@ -227,18 +218,18 @@ def _run(args: argparse.Namespace) -> None:
                            [YEAR, month])
             cursor.fetchall()
 
-    rows = [("bare rollup query (baseline)", *_measure(bare, args.runs)),
-            ("dashboard /thong-ke/", *_measure(get(dashboard), args.runs)),
-            ("province monthly report (screen)", *_measure(get(report), args.runs)),
-            ("province monthly report (XLSX)", *_measure(get(report + "&format=xlsx"), max(args.runs // 3, 5))),
-            ("province monthly report (PDF)", *_measure(get(report + "&format=pdf"), max(args.runs // 3, 5)))]
+    rows = [("bare rollup query (baseline)", *measure(bare, args.runs)),
+            ("dashboard /thong-ke/", *measure(get(dashboard), args.runs)),
+            ("province monthly report (screen)", *measure(get(report), args.runs)),
+            ("province monthly report (XLSX)", *measure(get(report + "&format=xlsx"), max(args.runs // 3, 5))),
+            ("province monthly report (PDF)", *measure(get(report + "&format=pdf"), max(args.runs // 3, 5)))]
     from django.db.models import Count
 
     from vanthu.reports.rollup import stat_store
 
     busiest = (IncomingDocument.objects.values("agency_id").annotate(n=Count("pk")).order_by("-n").first() or {})
     rows.append((f"recompute one agency-month (busiest agency, {busiest.get('n', 0) // 12:,} incoming/month)",
-                 *_measure(lambda: stat_store(agency_ids=[busiest["agency_id"]], year=YEAR, month=month),
+                 *measure(lambda: stat_store(agency_ids=[busiest["agency_id"]], year=YEAR, month=month),
                            max(args.runs // 4, 5))))
     base = rows[0][2]
     print(f"\n| case ({args.agencies} agencies, {args.docs:,} documents/year) | p50 ms | p95 ms | × baseline p95 |")
