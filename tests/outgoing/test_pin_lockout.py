@@ -48,6 +48,7 @@ def test_wrong_pins_count_down_then_lock_the_device_even_for_the_right_pin(signi
     with pytest.raises(KeyDeviceLockedError) as locked:
         _sign(signing, document, device, "sai-ma-pin")
     assert locked.value.code == "signing.device_locked" and "tạm khóa" in str(locked.value.message)
+    assert locked.value.extra["until_display"] in str(locked.value.message), "says until when"
     with pytest.raises(KeyDeviceLockedError):  # the right PIN is not even tried while locked
         _sign(signing, document, device, PIN)
     assert OutgoingDocument.objects.get(pk=document.pk).state == OutgoingState.AWAITING_SIGNATURE

@@ -69,5 +69,6 @@ def package_signer_trust(check: edxml.SignatureCheck) -> TrustResult:
     except cv_errors.PathValidationError as exc:
         return TrustResult(SignerTrust.UNTRUSTED, _defective(exc))
     except Exception as exc:  # a revocation service that breaks in another way: not known, not refused
-        return TrustResult(SignerTrust.UNDETERMINED, f"{type(exc).__name__}: {exc}"[:REASON_MAX])
+        return TrustResult(SignerTrust.UNDETERMINED, (_("Không kiểm tra được chứng thư số ký gói tin: %(detail)s")
+                                                      % {"detail": f"{type(exc).__name__}: {exc}"})[:REASON_MAX])
     return TrustResult(SignerTrust.TRUSTED)

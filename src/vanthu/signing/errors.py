@@ -34,8 +34,11 @@ class KeyDeviceLockedError(SigningError):
     """Our lock-out after too many wrong PINs (signing.pinguard); ``extra["until"]`` is when it ends."""
 
     def __init__(self, extra: dict[str, Any] | None = None) -> None:
-        super().__init__("signing.device_locked",
-                         _("Thiết bị ký tạm khóa do nhập sai mã PIN quá số lần cho phép; hãy thử lại sau."), extra)
+        until = (extra or {}).get("until_display")
+        message = (_("Thiết bị ký tạm khóa do nhập sai mã PIN quá số lần cho phép; hãy thử lại sau.") if not until
+                   else _("Thiết bị ký tạm khóa do nhập sai mã PIN quá số lần cho phép; hãy thử lại sau %(time)s.")
+                   % {"time": until})
+        super().__init__("signing.device_locked", message, extra)
 
 
 class KeyUnavailableError(SigningError):
