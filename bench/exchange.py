@@ -50,7 +50,7 @@ def _django() -> None:
 
 
 def _packages(count: int, size_kb: int) -> list[bytes]:
-    from vanthu.exchange import edxml
+    from vanthu import edxml
 
     blob = secrets.token_bytes(size_kb * 1024)  # incompressible: the zipped attachment stays ~size_kb
     out = []
@@ -75,7 +75,7 @@ def _send_share(args: tuple[str, int, str, str, list[bytes], str]) -> tuple[int,
     latencies = []
     start = time.perf_counter()
     if kind == "hub":
-        from vanthu.exchange.hubclient import HubClient
+        from vanthu.hubapi.client import HubClient
 
         client = HubClient(endpoint=f"http://127.0.0.1:{port}", system_id=system_id, secret=secret, timeout=60)
         for body in bodies:
@@ -192,7 +192,7 @@ def _throughput(args: argparse.Namespace, base: Path) -> None:
         _wait_port(port, hub)
         measured = _load("hub", port, bodies, args.clients, system_id="bench-a",
                          secret=SECRETS["bench-a"])
-        from vanthu.exchange.hubclient import HubClient
+        from vanthu.hubapi.client import HubClient
 
         queued = HubClient(endpoint=f"http://127.0.0.1:{port}", system_id="bench-b",
                            secret=SECRETS["bench-b"]).count_received("edoc")

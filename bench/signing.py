@@ -110,7 +110,7 @@ def _draft_pdf(target: int, seed: int = 7) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+    from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 
     serif_fonts_register()
 

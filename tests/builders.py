@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from vanthu.documents.inputs import IncomingInput, UploadedContent
+from vanthu.core.files import UploadedContent
+from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.services import incoming_create, incoming_receive_electronic
 from vanthu.organizations.actor import Actor, actor_for

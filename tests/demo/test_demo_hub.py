@@ -12,7 +12,7 @@ import pytest
 from tests.builders import make_agency_kit
 from tests.exchange.harness import free_port, wait_for
 from vanthu.demo.hub import DEMO_SYSTEM, NATIONAL_AGENCIES, demo_hub_prepare
-from vanthu.exchange.hubclient import HubClient, HubUnavailableError, ReceivedItem
+from vanthu.hubapi.client import HubClient, HubUnavailableError, ReceivedItem
 from vanthu.organizations.models import Agency
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from vanthu.core.audit import audit_verify
 from vanthu.core.models import AuditEvent, Holiday
-from vanthu.demo import DEMO_PASSWORD, DemoSummary, demo_load, demo_logins
+from vanthu.demo.data import DEMO_PASSWORD
+from vanthu.demo.loader import DemoSummary, demo_load, demo_logins
 from vanthu.documents.enums import IncomingState
 from vanthu.documents.models import DocumentFile, DocumentType, IncomingDocument, Register
 from vanthu.documents.registers import BookKind, RegisterPeriod, register_book
@@ -93,7 +94,7 @@ def test_documents_have_generated_pdfs_with_vietnamese_text(demo: DemoSummary) -
     main = doc.files.get(role="MAIN")
     assert main.content_type == "application/pdf" and main.page_count == 1
     from vanthu.core.blobs import blob_read
-    from vanthu.documents.files import text_extract
+    from vanthu.core.files import text_extract
 
     text = text_extract(content=blob_read(main.blob), content_type=main.content_type)
     if text:  # pdftotext present

@@ -31,19 +31,19 @@ from pyhanko_certvalidator import ValidationContext
 from vanthu.core.audit import audit_verify
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError
-from vanthu.demo import database_wipe, demo_load
+from vanthu.core.files import DOCX, text_extract
 from vanthu.demo.data import AGENCIES, PROVINCE_CODE
+from vanthu.demo.loader import database_wipe, demo_load
 from vanthu.demo.outgoing import demo_pki_running
+from vanthu.demo.pki import init_demo_pki
+from vanthu.demo.pki.register import demo_pki_register
 from vanthu.documents.convert import office_available
 from vanthu.documents.enums import Channel, IncomingState, RegisterKind
-from vanthu.documents.files import DOCX, text_extract
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDocument, RecallState
 from vanthu.organizations.models import Agency
 from vanthu.signing.models import SigningJob, SigningJobState
-from vanthu.signing.pki.demo import init_demo_pki
-from vanthu.signing.pki.register import demo_pki_register
 
 pytestmark = pytest.mark.django_db
 SIGNING_AGENCIES = ("ubnd", "sotc")  # a demo PKI for these two keeps the module fast; the rest only receive

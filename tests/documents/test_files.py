@@ -11,9 +11,8 @@ from reportlab.pdfgen import canvas
 
 from tests.builders import AgencyKit, incoming_input, pdf_bytes
 from vanthu.core.errors import ApplicationError
+from vanthu.core.files import DOCX, PDF, UploadedContent, file_check, text_extract
 from vanthu.core.models import AuditEvent, Blob
-from vanthu.documents.files import DOCX, PDF, file_check, text_extract
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.documents.services import incoming_create
 
@@ -135,7 +134,7 @@ def test_a_truncated_blob_file_is_replaced_on_the_next_store() -> None:
 
 @override_settings(VANTHU_MAX_UPLOAD_BYTES=100)
 def test_upload_size_is_checked_before_reading() -> None:
-    from vanthu.documents.files import upload_read
+    from vanthu.core.files import upload_read
 
     def read() -> bytes:
         raise AssertionError("an oversized upload must not be read into memory")

@@ -163,7 +163,7 @@ def receive_crash(*, when: str) -> None:
 
         receiving.package_apply = crash  # type: ignore[assignment]
     else:
-        from vanthu.exchange.hubclient import HubClient
+        from vanthu.hubapi.client import HubClient
 
         def crash_ack(self: HubClient, doc_id: str, status: str) -> None:
             os._exit(3)

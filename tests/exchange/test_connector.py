@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.builders import AgencyKit, make_agency_kit
 from tests.exchange.conftest import HubServer
 from tests.outgoing.signing_kit import SigningSetup, signing_setup
+from vanthu import edxml
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from vanthu.documents.enums import IncomingState
 from vanthu.documents.models import IncomingDocument
@@ -24,7 +25,6 @@ from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
 from vanthu.documents.outgoing.recall import outgoing_recall
 from vanthu.documents.recall import incoming_recall_refuse
 from vanthu.documents.services import incoming_register
-from vanthu.exchange import edxml
 from vanthu.exchange.client import hub_client
 from vanthu.exchange.enums import Direction, MessageType, PackageState, SignerTrust
 from vanthu.exchange.models import ExchangePackage, ExchangeReceipt

@@ -12,8 +12,9 @@ import pytest
 from tests.builders import pdf_bytes
 from tests.exchange.conftest import Province, Side
 from tests.exchange.harness import wait_for
-from vanthu.exchange import edxml, hubauth
-from vanthu.exchange.hubclient import HubClient, HubError
+from vanthu import edxml
+from vanthu.hubapi import auth as hubauth
+from vanthu.hubapi.client import HubClient, HubError
 from vanthu.signing.pki.testing import TestPki
 
 pytestmark = pytest.mark.xdist_group("province")

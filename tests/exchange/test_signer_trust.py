@@ -9,9 +9,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from tests.exchange.test_edxml_kit import agency_signer, sample_package
+from tests.edxml.kit import agency_signer, sample_package
 from tests.outgoing.signing_kit import trust_test_root
-from vanthu.exchange.edxml import PackageSigner, document_package_build, package_parse
+from vanthu.edxml import PackageSigner, document_package_build, package_parse
 from vanthu.exchange.enums import SignerTrust
 from vanthu.exchange.trust import package_signer_trust
 from vanthu.signing.config import signing_config_reset

@@ -10,9 +10,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from vanthu.exchange.hubauth import hash_file_value, signed_headers
 from vanthu.hub import services
 from vanthu.hub.models import ConnectedSystem
+from vanthu.hubapi.auth import hash_file_value, signed_headers
 
 JSON = "application/json"
 OCTET = "application/octet-stream"

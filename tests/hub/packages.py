@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import random
 
-from vanthu.exchange.edxml import (
+from vanthu.edxml import (
     Attachment,
     Code,
     DocumentPackage,

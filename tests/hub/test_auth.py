@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 
 from tests.hub.conftest import JSON, Caller, body_of
-from vanthu.exchange.hubauth import signature, signed_headers, timestamp_format
 from vanthu.hub import services
+from vanthu.hubapi.auth import signature, signed_headers, timestamp_format
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from vanthu.exchange.hubclient import HubClient, HubError, HubUnavailableError, _envelope
+from vanthu.hubapi.client import HubClient, HubError, HubUnavailableError, _envelope
 
 
 def _body(**data: object) -> bytes:

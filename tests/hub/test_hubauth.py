@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from vanthu.exchange.hubauth import (
+from vanthu.hubapi.auth import (
     SignHeaderError,
     hash_file_matches,
     hash_file_value,

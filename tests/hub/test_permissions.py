@@ -8,9 +8,9 @@ import pytest
 
 from tests.hub import packages
 from tests.hub.conftest import A1, B1, C1, JSON, Caller, body_of
-from vanthu.exchange.hubauth import signed_headers
 from vanthu.hub.models import Delivery, HubAgency, Package
 from vanthu.hub.views import OPERATIONS
+from vanthu.hubapi.auth import signed_headers
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
 

@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from tests.hub import packages
 from tests.hub.conftest import A1, A2, B1, C1, OCTET, Caller, body_of
-from vanthu.exchange.hubauth import hash_file_value, sdk_hex
 from vanthu.hub.models import Delivery, Package
+from vanthu.hubapi.auth import hash_file_value, sdk_hex
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
 

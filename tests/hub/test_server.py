@@ -18,8 +18,8 @@ import pytest
 
 from tests.hub import packages
 from tests.hub.conftest import A1, B1, C1
-from vanthu.exchange.hubauth import signed_headers
-from vanthu.exchange.hubclient import HubClient, HubError, HubUnavailableError
+from vanthu.hubapi.auth import signed_headers
+from vanthu.hubapi.client import HubClient, HubError, HubUnavailableError
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 MIB = 1024 * 1024

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.builders import AgencyKit, pdf_bytes
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import UploadedContent
 from vanthu.documents.models import DocumentType
 from vanthu.documents.outgoing.enums import ReviewKind
 from vanthu.documents.outgoing.inputs import OutgoingInput, Route, RouteStep

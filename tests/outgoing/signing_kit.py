@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from tests.builders import AgencyKit, pdf_bytes
 from tests.outgoing.helpers import outgoing_input, simple_route
 from tests.signing.signing_helpers import PASSPHRASE, blue_signature_png, red_seal_png
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import UploadedContent
 from vanthu.documents.outgoing.inputs import TemplateInput
 from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.documents.outgoing.services import (

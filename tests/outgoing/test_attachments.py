@@ -7,8 +7,8 @@ import pytest
 from tests.builders import AgencyKit, pdf_bytes
 from tests.outgoing.helpers import draft, signed, simple_route
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.files import UploadedContent
 from vanthu.core.models import AuditEvent
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing.models import OutgoingAttachment
 from vanthu.documents.outgoing.services import (
     outgoing_attachment_add,

@@ -27,8 +27,8 @@ from tests.outgoing.signing_kit import (
 from tests.signing.signing_helpers import assert_pdfsig_valid, assert_pyhanko_valid
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.files import UploadedContent
 from vanthu.documents.enums import Confidentiality
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.inputs import CoSignerInput
 from vanthu.documents.outgoing.models import OutgoingCoSigner, OutgoingDocument

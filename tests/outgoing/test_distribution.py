@@ -18,9 +18,9 @@ from tests.outgoing.helpers import signed
 from tests.signing.signing_helpers import p12_source
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.files import PDF, text_extract
 from vanthu.core.models import AuditEvent
 from vanthu.documents.enums import Channel, FileRole, IncomingState
-from vanthu.documents.files import PDF, text_extract
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.distribution import SIGNATURE_REPORT_FILENAME, ExternalRecipient, outgoing_issue
 from vanthu.documents.outgoing.enums import OutgoingState

@@ -5,8 +5,8 @@ import pytest
 from tests.builders import AgencyKit, pdf_bytes
 from tests.outgoing.helpers import draft, outgoing_input, signed, simple_route
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.files import UploadedContent
 from vanthu.core.models import AuditEvent
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, ReviewState
 from vanthu.documents.outgoing.inputs import Route, RouteStep
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user, outgoing_list_for_user

@@ -22,9 +22,9 @@ from tests.outgoing.helpers import draft, outgoing_input
 from tests.outgoing.office_docs import corrupt_docx, docx_bytes, nd30_blocks, odt_bytes
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError
+from vanthu.core.files import DOCX, ODT, PDF, UploadedContent
+from vanthu.core.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
 from vanthu.core.models import Blob
-from vanthu.documents.files import DOCX, ODT, PDF
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing import drafting
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument
 from vanthu.documents.outgoing.placement import MM, locate_fields
@@ -37,7 +37,6 @@ from vanthu.documents.outgoing.template import (
     TemplateFields,
     template_render,
 )
-from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
 
 PAGE_W, PAGE_H = A4
 SIGNER = "Trần Thị Bình"

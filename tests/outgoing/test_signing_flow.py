@@ -34,8 +34,8 @@ from tests.signing.signing_helpers import (
 )
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.files import UploadedContent
 from vanthu.core.models import AuditEvent
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import RegisterCounter
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.issuing import issue_date_text

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from tests.builders import AgencyKit, arrived_document, registered_document
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.core.fonts import FontFamily, serif_font_choose, serif_fonts_register
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import IncomingDocument, Register
 from vanthu.documents.registers import (
@@ -24,7 +25,6 @@ from vanthu.documents.registers import (
     register_pdf,
     register_xlsx,
 )
-from vanthu.documents.registers.fonts import FontFamily, serif_font_choose, serif_fonts_register
 from vanthu.documents.services import incoming_present, incoming_register
 from vanthu.workflows.enums import HandlerRole
 from vanthu.workflows.services import (

@@ -14,7 +14,7 @@ import pytest
 
 from tests.builders import AgencyKit, arrived_document, make_agency_kit, pdf_bytes, registered_document
 from tests.outgoing.helpers import outgoing_input, signed
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import UploadedContent
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.distribution import outgoing_issue
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.builders import AgencyKit, registered_document
-from vanthu.web.paging import MAX_PAGE, requested_page_number
+from vanthu.core.paging import MAX_PAGE, requested_page_number
 
 pytestmark = pytest.mark.django_db
 

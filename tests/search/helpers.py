@@ -4,7 +4,7 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import UploadedContent
 
 
 def docx_upload(text: str, filename: str = "noidung.docx") -> UploadedContent:

@@ -8,8 +8,8 @@ from django.db import connection
 
 from tests.builders import AgencyKit, arrived_document, incoming_input, pdf_bytes, registered_document
 from tests.search.helpers import docx_upload
+from vanthu.core.files import UploadedContent
 from vanthu.documents.enums import IncomingState
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import IncomingFilters
 from vanthu.documents.services import incoming_present, incoming_update

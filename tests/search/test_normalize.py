@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from vanthu.core.text import normalise_text
 from vanthu.search.backends.postgres import tsquery_text
 from vanthu.search.backends.sqlite import fts_expression
-from vanthu.search.normalize import index_text, normalise_text, query_terms
+from vanthu.search.normalize import index_text, query_terms
 
 
 @pytest.mark.parametrize(

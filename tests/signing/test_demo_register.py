@@ -9,12 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from vanthu.demo.data import AGENCIES
+from vanthu.demo.pki import init_demo_pki
+from vanthu.demo.pki.register import DEMO_PIN, demo_pki_register
 from vanthu.organizations.models import Agency, User
 from vanthu.organizations.services import agency_create, user_create
 from vanthu.signing.keys import certs_from_pem
 from vanthu.signing.models import Certificate, CertificateKind, KeyDevice, SealImage, SignatureImage, TrustedRoot
-from vanthu.signing.pki.demo import init_demo_pki
-from vanthu.signing.pki.register import DEMO_PIN, demo_pki_register
 from vanthu.signing.selectors import key_device_key_source
 
 pytestmark = pytest.mark.django_db

@@ -31,8 +31,8 @@ from pyhanko_certvalidator.errors import ExpiredError, NotYetValidError, Revoked
 
 from tests.builders import pdf_bytes
 from vanthu.demo.data import AGENCIES
+from vanthu.demo.pki import init_demo_pki
 from vanthu.signing.pki.builder import load_pki
-from vanthu.signing.pki.demo import init_demo_pki
 from vanthu.signing.pki.service import PkiService
 from vanthu.signing.pki.testing import TestPki
 

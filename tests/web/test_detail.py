@@ -44,7 +44,7 @@ def test_download_sends_the_file_with_type_and_name(kit: AgencyKit, login_as: Lo
 def test_file_of_another_document_is_not_served_through_this_one(kit: AgencyKit, login_as: LoginAs) -> None:
     visible = registered_document(kit)
     other = registered_document(kit, main_file=None)
-    from vanthu.documents.inputs import UploadedContent
+    from vanthu.core.files import UploadedContent
     from vanthu.documents.services import incoming_file_add
 
     file = incoming_file_add(actor=kit.clerk, document_id=other.pk, upload=UploadedContent("x.pdf", pdf_bytes()),

@@ -14,8 +14,8 @@ from django.urls import reverse
 from tests.builders import AgencyKit, pdf_bytes
 from tests.outgoing.helpers import draft
 from tests.web.conftest import LoginAs
+from vanthu.core.files import UploadedContent
 from vanthu.core.models import AuditEvent
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingAttachment, OutgoingDocument
 from vanthu.documents.outgoing.services import outgoing_attachment_add
 

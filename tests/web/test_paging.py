@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.builders import AgencyKit
+from vanthu.core.paging import CappedPaginator
 from vanthu.organizations.models import Role
-from vanthu.web.paging import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_list_page_says_more_than_when_capped(client: object, kit: AgencyKit, mo
     from django.test import Client
 
     from tests.builders import registered_document
-    from vanthu.web import paging
+    from vanthu.core import paging
 
     for _ in range(3):
         registered_document(kit)

@@ -22,9 +22,9 @@ from tests.outgoing.helpers import draft
 from tests.outgoing.signing_kit import signing_setup
 from tests.signing.signing_helpers import p12_source
 from tests.web.conftest import LoginAs
+from vanthu.core.files import UploadedContent
 from vanthu.core.models import Blob
 from vanthu.documents.enums import FileRole
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing.attachments import outgoing_attachment_add
 from vanthu.signing.config import signing_config_reset
 from vanthu.signing.keys import certs_from_pem

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vanthu.notifications",
     "vanthu.api",
     "vanthu.web",
+    "vanthu.demo",
     "django.forms",  # last: our templates override its widget templates
 ]
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from vanthu.core.calendar import add_working_days
+from vanthu.core.files import UploadedContent
 from vanthu.demo.data import BODY, ISSUERS, RESULTS, RETURN_REASONS, SUBJECTS, IssuerSpec
 from vanthu.demo.org import DemoAgency, DemoOrganisation, DemoUnit
 from vanthu.demo.pdf import DemoLetter, demo_letter_pdf
 from vanthu.documents.enums import Confidentiality, IncomingState, Priority
-from vanthu.documents.inputs import IncomingInput, UploadedContent
+from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.services import (
     incoming_create,

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from vanthu.exchange import edxml
+from vanthu import edxml
 from vanthu.organizations.models import Agency
 
 DEMO_SYSTEM = "tinh-demo"
@@ -83,7 +83,7 @@ def _inbound_package(province: Agency) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+    from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 
     serif_fonts_register()
     buffer = io.BytesIO()
@@ -119,7 +119,7 @@ def demo_hub_prepare(*, port: int = DEMO_HUB_PORT) -> DemoHub:
     """Migrate the demo hub's database, connect the two systems, register their agencies, mark the demo's agencies
     hub-enabled, and — once — send the national system's công văn to UBND tỉnh Demo (a hub is started for that
     when none answers on ``port``). Running it again changes nothing."""
-    from vanthu.exchange.hubclient import HubClient
+    from vanthu.hubapi.client import HubClient
 
     secret, national = demo_hub_secrets()
     _hub("migrate")

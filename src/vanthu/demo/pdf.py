@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
+from vanthu.core.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
 
 LEFT, RIGHT, TOP = 30 * mm, 20 * mm, 20 * mm  # ND30 margins: left 30–35 mm, right 15–20 mm, top 20–25 mm
 WIDTH, HEIGHT = A4

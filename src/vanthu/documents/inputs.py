@@ -6,14 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+from vanthu.core.files import UploadedContent
+
 if TYPE_CHECKING:
     from vanthu.documents.models import IncomingDocument
-
-
-@dataclass(frozen=True)
-class UploadedContent:
-    filename: str
-    content: bytes
 
 
 @dataclass(frozen=True)

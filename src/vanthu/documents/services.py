@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError, PermissionDeniedError
+from vanthu.core.files import CheckedFile, UploadedContent, file_check
 from vanthu.documents.duplicates import incoming_find_duplicates
 from vanthu.documents.enums import Channel, FileRole, IncomingState, RegisterKind
-from vanthu.documents.files import CheckedFile, file_check
-from vanthu.documents.inputs import IncomingInput, UploadedContent
+from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentFile, DocumentShare, DocumentType, IncomingDocument, Register
 from vanthu.documents.numbering import number_next, register_default
 from vanthu.documents.transitions import TRANSITIONS, lock_document, transition_apply, transition_check

@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
+from vanthu import edxml
 from vanthu.core.audit import audit_record
-from vanthu.documents.files import PDF, file_check
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import PDF, UploadedContent, file_check
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.enums import DeliveryStatus
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.documents.recall import incoming_recall_request
 from vanthu.documents.services import incoming_receive_electronic
-from vanthu.exchange import edxml
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.mapping import incoming_input_for
 from vanthu.exchange.models import ExchangePackage, ExchangeReceipt

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from vanthu.exchange.hubclient import HubClient
 from vanthu.exchange.outbox import hub_configured, not_connected
+from vanthu.hubapi.client import HubClient
 
 
 def hub_client() -> HubClient:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.errors import PermissionDeniedError
 from vanthu.exchange.client import hub_client
-from vanthu.exchange.hubclient import HubAgency, HubClient
 from vanthu.exchange.models import ExternalAgency
+from vanthu.hubapi.client import HubAgency, HubClient
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Agency
 

@@ -12,15 +12,16 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from vanthu.documents.inputs import IncomingInput, UploadedContent
+from vanthu import edxml
+from vanthu.core.files import UploadedContent
+from vanthu.core.text import normalise_text
+from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.distribution import exchange_document_id
 from vanthu.documents.outgoing.models import OutgoingDocument
-from vanthu.exchange import edxml
 from vanthu.exchange.enums import BusinessType
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Agency
-from vanthu.search.normalize import normalise_text
 
 STEERING, NOT_STEERING = 2, 1  # SteeringType as emitted (STANDARDS.md (b), UNSURE: drive nothing from it)
 OTHER_TYPE_CODE = "KHAC"

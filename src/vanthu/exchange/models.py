@@ -13,11 +13,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core.models import Blob
+from vanthu.core.text import normalise_text
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
 from vanthu.exchange.enums import Direction, MessageType, PackageState, SignatureState, SignerTrust
 from vanthu.organizations.models import Agency
-from vanthu.search.normalize import normalise_text
 
 
 class ExternalAgency(models.Model):
@@ -25,7 +25,7 @@ class ExternalAgency(models.Model):
 
     organ_id = models.CharField(_("mã định danh"), max_length=50, unique=True)
     name = models.CharField(_("tên cơ quan"), max_length=300)
-    # The name without diacritics, case-folded (search.normalize): "bo tai chinh" finds "Bộ Tài chính".
+    # The name without diacritics, case-folded (core.text): "bo tai chinh" finds "Bộ Tài chính".
     name_key = models.CharField(max_length=300, blank=True, db_index=True)
     parent_organ_id = models.CharField(_("mã cơ quan cấp trên"), max_length=50, blank=True)
     email = models.CharField(_("thư điện tử"), max_length=200, blank=True)

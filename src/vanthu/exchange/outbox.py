@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanthu import edxml
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.enums import TransportState
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
-from vanthu.exchange import edxml
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.mapping import document_package_for, organization_of, staff_of, status_response_for
 from vanthu.exchange.models import ExchangePackage

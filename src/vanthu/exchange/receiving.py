@@ -25,17 +25,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanthu import edxml
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError
-from vanthu.exchange import edxml
 from vanthu.exchange.applying import Prepared, package_apply, package_prepare
 from vanthu.exchange.client import hub_client
 from vanthu.exchange.enums import Direction, MessageType, PackageState
-from vanthu.exchange.hubclient import HubClient, HubError
 from vanthu.exchange.models import ExchangePackage
 from vanthu.exchange.outbox import EDXML_CONTENT_TYPE
 from vanthu.exchange.trust import TrustResult, package_signer_trust
+from vanthu.hubapi.client import HubClient, HubError
 
 logger = logging.getLogger(__name__)
 

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.calendar import add_working_days
 from vanthu.core.errors import NotFoundError
+from vanthu.core.text import normalise_text
 from vanthu.documents.outgoing.enums import DeliveryStatus, TransportState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.exchange.enums import PackageState
 from vanthu.exchange.models import ExchangePackage, ExternalAgency
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
-from vanthu.search.normalize import normalise_text
 
 MONITOR_ROLES = (RoleCode.CLERK, RoleCode.LEADER, RoleCode.AGENCY_ADMIN)
 # A recipient that has registered (03) or gone further has accepted the document.

@@ -29,8 +29,8 @@ from vanthu.documents.outgoing.enums import TransportState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.exchange.client import hub_client
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
-from vanthu.exchange.hubclient import HubClient, HubError, HubUnavailableError
 from vanthu.exchange.models import ExchangePackage
+from vanthu.hubapi.client import HubClient, HubError, HubUnavailableError
 from vanthu.reports.rollup import stat_touch
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from typing import cast
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from vanthu import edxml
 from vanthu.core.errors import ApplicationError
-from vanthu.exchange import edxml
 
 _lock = threading.Lock()
 _cached: dict[tuple[str, float, str], edxml.PackageSigner] = {}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import errors as cv_errors
 
-from vanthu.exchange import edxml
+from vanthu import edxml
 from vanthu.exchange.enums import SignerTrust
 from vanthu.signing.config import signing_validation_context
 from vanthu.signing.signers import run_with_context

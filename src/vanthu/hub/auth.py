@@ -9,7 +9,9 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from vanthu.exchange.hubauth import (
+from vanthu.hub import conf, errors
+from vanthu.hub.models import ConnectedSystem
+from vanthu.hubapi.auth import (
     HASH_HEADER,
     SIGN_HEADER,
     SignedFields,
@@ -18,8 +20,6 @@ from vanthu.exchange.hubauth import (
     signature_matches,
     timestamp_parse,
 )
-from vanthu.hub import conf, errors
-from vanthu.hub.models import ConnectedSystem
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from vanthu.exchange.hubauth import VIETNAM
 from vanthu.hub import conf, errors
 from vanthu.hub.enums import QUEUED, DeliveryStatus, FailureReason
 from vanthu.hub.models import ConnectedSystem, Delivery, HubAgency
+from vanthu.hubapi.auth import VIETNAM
 
 
 def hub_time(moment: datetime | None) -> str:

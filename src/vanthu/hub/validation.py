@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from vanthu.exchange.edxml import EdxmlError, package_routing
-from vanthu.exchange.edxml.dsig import signature_check
-from vanthu.exchange.edxml.xmlsafe import xml_parse
-from vanthu.exchange.hubauth import hash_file_matches
+from vanthu.edxml import EdxmlError, package_routing
+from vanthu.edxml.dsig import signature_check
+from vanthu.edxml.xmlsafe import xml_parse
 from vanthu.hub import errors
 from vanthu.hub.enums import MessageType
+from vanthu.hubapi.auth import hash_file_matches
 
 
 @dataclass(frozen=True)

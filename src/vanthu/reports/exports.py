@@ -19,7 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
 
-from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 from vanthu.documents.registers.xlsx import BORDER, CENTER, FONT_NAME, WRAP_TOP, _put, sheet_title
 from vanthu.reports.tables import DAYS, INT, RATE, TEXT, ReportTable
 

@@ -10,7 +10,6 @@ lead handler (the lead unit, or the unit of the lead person); outgoing documents
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from vanthu.core.calendar import VIETNAM
 from vanthu.documents.enums import Channel, IncomingState
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState
@@ -26,8 +26,6 @@ from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, Out
 from vanthu.organizations.models import Membership
 from vanthu.workflows.enums import AssignmentState, HandlerRole
 from vanthu.workflows.models import Assignment
-
-VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from vanthu.core.calendar import VIETNAM
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.organizations.models import Agency
 from vanthu.reports.metrics import (
     INCOMING_FILTERS,
     OUTGOING_FILTERS,
-    VIETNAM,
     Period,
     incoming_for,
     on_time,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
 from vanthu.core.blobs import blob_read
-from vanthu.documents.files import text_extract
+from vanthu.core.files import text_extract
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.search.models import SearchEntry
 from vanthu.search.normalize import index_text

@@ -8,22 +8,16 @@ plus a mark, so Unicode decomposition keeps it: it is mapped to ``d`` explicitly
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from vanthu.core.text import normalise_text
 
 # Letters and digits only: punctuation, quotes, ``*``, ``-``, ``/`` and the underscore all separate words.
 # This is also what makes any query safe to hand to FTS5 or to_tsquery: no syntax character survives.
 _WORD = re.compile(r"[^\W_]+")
-_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
 
 # A single-letter prefix would match most of the corpus; below this length the last word must match exactly.
 PREFIX_MIN_LENGTH = 2
-
-
-def normalise_text(text: str) -> str:
-    """Strip diacritics (NFKD, combining marks dropped), map đ→d and case-fold."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_D_STROKE))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def text_terms(text: str) -> list[str]:

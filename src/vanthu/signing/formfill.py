@@ -27,7 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from vanthu.core.errors import ApplicationError
-from vanthu.documents.registers.fonts import SERIF, SERIF_ITALIC, serif_fonts_register
+from vanthu.core.fonts import SERIF, SERIF_ITALIC, serif_fonts_register
 
 NUMBER_FIELD = "vanthu_number"
 DATE_FIELD = "vanthu_date"

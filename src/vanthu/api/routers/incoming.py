@@ -31,7 +31,7 @@ from vanthu.api.schemas import (
 )
 from vanthu.core.blobs import blob_open
 from vanthu.core.errors import ApplicationError, NotFoundError
-from vanthu.documents.files import upload_content
+from vanthu.core.files import upload_content
 from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.documents.selectors import (

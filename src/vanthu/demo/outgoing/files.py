@@ -88,7 +88,7 @@ def attachment_pdf(*, title: str, note: str, rows: tuple[str, ...]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
+    from vanthu.core.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
 
     serif_fonts_register()
     def centred(name: str, font: str) -> ParagraphStyle:

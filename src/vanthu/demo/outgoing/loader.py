@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError
+from vanthu.core.files import UploadedContent
 from vanthu.demo.data import AGENCIES, PLACE
 from vanthu.demo.loader import demo_exists
 from vanthu.demo.outgoing.files import attachment_pdf, demo_docx
@@ -30,8 +31,8 @@ from vanthu.demo.outgoing.people import Recipient, Sender, recipient_for, sender
 from vanthu.demo.outgoing.pkiservice import demo_pki_running
 from vanthu.demo.outgoing.plans import ATTACHMENT_ROWS, PLANS, SENDERS, Plan, S
 from vanthu.demo.pdf import DemoLetter, demo_letter_pdf
+from vanthu.demo.pki.register import DEMO_PIN
 from vanthu.documents.convert import office_available
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.distribution import ExternalRecipient
 from vanthu.documents.outgoing.enums import ReviewKind
@@ -58,7 +59,6 @@ from vanthu.exchange.outbox import hub_configured
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Agency
 from vanthu.signing.models import SigningJob, SigningJobState
-from vanthu.signing.pki.register import DEMO_PIN
 from vanthu.signing.tasks import signing_job_wait
 from vanthu.workflows.enums import HandlerRole
 from vanthu.workflows.models import Assignment

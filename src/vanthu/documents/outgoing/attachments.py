@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from vanthu.documents.files import PDF, file_check
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import PDF, UploadedContent, file_check
 from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import OutgoingAttachment, OutgoingDocument

@@ -26,11 +26,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
 
 from vanthu.core.errors import NotFoundError, PermissionDeniedError
+from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import Register
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import OutgoingCoSigner, OutgoingDocument
-from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 from vanthu.documents.registers.rows import RegisterPeriod, format_date
 from vanthu.documents.registers.xlsx import BORDER, CENTER, FONT_NAME, WRAP_TOP, sheet_title
 from vanthu.organizations.actor import Actor

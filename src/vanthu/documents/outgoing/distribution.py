@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from vanthu.core.files import UploadedContent, file_check
 from vanthu.documents.enums import Channel, IncomingState
-from vanthu.documents.files import file_check
-from vanthu.documents.inputs import IncomingInput, UploadedContent
+from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.enums import DeliveryStatus, OutgoingState

@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError, PermissionDeniedError
+from vanthu.core.files import DOCX, ODT, PDF, CheckedFile, UploadedContent, file_check
 from vanthu.documents.convert import office_to_pdf
 from vanthu.documents.enums import Channel
-from vanthu.documents.files import DOCX, ODT, PDF, CheckedFile, file_check
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, SigningCapacity, TemplateKind
 from vanthu.documents.outgoing.inputs import OutgoingInput, Route, TemplateInput

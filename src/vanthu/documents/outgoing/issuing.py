@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from vanthu.core.files import PDF, UploadedContent, file_check
 from vanthu.documents.enums import RegisterKind
-from vanthu.documents.files import PDF, file_check
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import Register
 from vanthu.documents.numbering import format_number, number_next, register_default
 from vanthu.documents.outgoing.drafting import lock_visible

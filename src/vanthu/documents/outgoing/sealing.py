@@ -6,7 +6,6 @@ apply: a short read, the signing outside any transaction, one atomic store.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +17,9 @@ from pyhanko_certvalidator import ValidationContext
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read, blob_store
+from vanthu.core.calendar import VIETNAM
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from vanthu.documents.files import PDF
+from vanthu.core.files import PDF
 from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.issuing import outgoing_mark_sealed
 from vanthu.documents.outgoing.models import OutgoingAttachment, OutgoingDocument
@@ -50,7 +50,6 @@ from vanthu.signing.tasks import signing_job_thread_start
 
 SEAL_FIELD = SEAL_BOX  # the agency's signature field on the main document: "vanthu_seal"
 ATTACHMENT_FIELD = "vanthu_sig_org"  # the agency's text-only signature on each attachment
-VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 BATCH_MAX = 500
 
 

@@ -29,7 +29,7 @@ from reportlab.pdfgen import canvas
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError
-from vanthu.documents.files import PDF
+from vanthu.core.files import PDF
 from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.issuing import (
     field_box_located,

@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
 
-from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 from vanthu.documents.registers.rows import BookKind, RegisterBook
 
 # Relative column widths; scaled to the printable width.

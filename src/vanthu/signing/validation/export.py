@@ -155,7 +155,7 @@ def _pdf_signature_rows(sig: SignatureReport) -> list[tuple[str, str]]:
 def report_as_pdf(report: ValidationReport, *, file_name: str = "", file_sha256: str = "") -> bytes:
     """The report as an A4 PDF with an embedded serif font that carries Vietnamese glyphs (ARCHITECTURE rule 10)."""
     # Imported here: the registers package loads the document models, which validation must not need at import.
-    from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+    from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 
     serif_fonts_register()
     title_style = ParagraphStyle("title", fontName=SERIF_BOLD, fontSize=15, leading=19, alignment=1)

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
-from vanthu.documents.inputs import UploadedContent
+from vanthu.core.files import UploadedContent
 
 SIGNATURE_REPORT_FILENAME = "bao-cao-chu-ky-so.pdf"
 
@@ -22,7 +22,7 @@ def signature_report_pdf(*, heading: Sequence[str], files: Sequence[UploadedCont
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from vanthu.documents.registers.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+    from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
     from vanthu.signing.config import signing_trust_roots
     from vanthu.signing.validation import pdf_validate, report_as_text
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vanthu.core.files import upload_content
 from vanthu.documents.enums import Confidentiality, FileRole, IncomingState, Priority
-from vanthu.documents.files import upload_content
 from vanthu.documents.inputs import IncomingInput, incoming_input_from
 from vanthu.documents.models import DocumentType, IncomingDocument, Register
 from vanthu.documents.selectors import IncomingFilters

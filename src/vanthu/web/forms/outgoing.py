@@ -14,9 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from vanthu.core.files import UploadedContent, upload_content
 from vanthu.documents.enums import Confidentiality, Priority
-from vanthu.documents.files import upload_content
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.models import DocumentType
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, SigningCapacity, TemplateKind
 from vanthu.documents.outgoing.inputs import CoSignerInput, OutgoingInput, Route, RouteStep, TemplateInput

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, NotFoundError
+from vanthu.core.paging import capped_page
 from vanthu.exchange.enums import Direction, MessageType, PackageState
 from vanthu.exchange.outbox import hub_configured
 from vanthu.exchange.selectors import (
@@ -24,7 +25,6 @@ from vanthu.exchange.selectors import (
 )
 from vanthu.exchange.services import exchange_directory_refresh, exchange_package_resend
 from vanthu.organizations.actor import Actor
-from vanthu.web.paging import capped_page
 from vanthu.web.views.common import actor_required, forbidden
 
 PAGE_SIZE = 30

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError
-from vanthu.documents.files import upload_content
+from vanthu.core.files import upload_content
 from vanthu.documents.services import incoming_create, incoming_file_add, incoming_update
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode

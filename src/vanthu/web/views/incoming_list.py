@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from vanthu.core.paging import capped_page
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import IncomingFilters, incoming_list_for_user
 from vanthu.organizations.actor import Actor
 from vanthu.search.selectors import incoming_search
 from vanthu.web.forms.incoming import IncomingFilterForm
-from vanthu.web.paging import capped_page
 from vanthu.web.selectors import handler_choices
 from vanthu.web.views.common import actor_required
 

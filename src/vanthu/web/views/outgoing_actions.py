@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanthu.core.errors import ApplicationError
-from vanthu.documents.files import upload_content
+from vanthu.core.files import upload_content
 from vanthu.documents.outgoing.distribution import outgoing_issue
 from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.documents.outgoing.recall import outgoing_recall

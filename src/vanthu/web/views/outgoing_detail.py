@@ -16,8 +16,8 @@ from django.shortcuts import render
 
 from vanthu.core.blobs import blob_open
 from vanthu.core.errors import NotFoundError
+from vanthu.core.files import DOCX, PDF
 from vanthu.core.models import AuditEvent, Blob
-from vanthu.documents.files import DOCX, PDF
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.enums import ReviewKind, delivery_status_label
 from vanthu.documents.outgoing.models import (

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanthu.core.errors import ApplicationError
+from vanthu.core.files import UploadedContent, upload_content
 from vanthu.documents.convert import office_to_pdf
-from vanthu.documents.files import upload_content
-from vanthu.documents.inputs import UploadedContent
 from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
 from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.documents.outgoing.recall import outgoing_replace

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from vanthu.core.paging import capped_page
 from vanthu.documents.enums import Channel
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.enums import ReviewState
@@ -19,7 +20,6 @@ from vanthu.documents.outgoing.models import OutgoingCoSigner, OutgoingDocument,
 from vanthu.documents.outgoing.selectors import outgoing_list_for_user, outgoing_visibility_q
 from vanthu.organizations.actor import Actor
 from vanthu.web.forms.outgoing import OutgoingFilterForm
-from vanthu.web.paging import capped_page
 from vanthu.web.views.common import actor_required
 from vanthu.web.views.outgoing_common import STATE_CLASSES, visible_filter_q
 

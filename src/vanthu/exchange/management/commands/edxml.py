@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from vanthu.exchange.edxml.inspection import inspect_file, inspect_main, inspect_parser
+from vanthu.edxml.inspection import inspect_file, inspect_main, inspect_parser
 
 __all__ = ["Command", "inspect_main"]
 

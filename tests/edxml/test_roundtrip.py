@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.exchange.test_edxml_kit import agency_signer, document_packages, status_packages
-from vanthu.exchange.edxml import (
+from tests.edxml.kit import agency_signer, document_packages, status_packages
+from vanthu.edxml import (
     DocumentPackage,
     StatusPackage,
     document_package_build,

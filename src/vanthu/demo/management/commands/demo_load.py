@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from vanthu.core.errors import ApplicationError
-from vanthu.demo import DEMO_PASSWORD, demo_load, demo_logins
+from vanthu.demo.data import DEMO_PASSWORD
+from vanthu.demo.loader import demo_load, demo_logins
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from vanthu.exchange.edxml.errors import InvalidValueError, MissingElementError
-from vanthu.exchange.edxml.model import (
+from vanthu.edxml.errors import InvalidValueError, MissingElementError
+from vanthu.edxml.model import (
     Business,
     Code,
     DocumentTypeInfo,
@@ -28,7 +28,7 @@ from vanthu.exchange.edxml.model import (
     StatusPackage,
     TraceHeader,
 )
-from vanthu.exchange.edxml.values import (
+from vanthu.edxml.values import (
     DOCUMENT_ID_MAX_LENGTH,
     STATUS_LABELS,
     BusinessDocType,
@@ -39,7 +39,7 @@ from vanthu.exchange.edxml.values import (
     organ_id_is_strict,
     timestamp_parse,
 )
-from vanthu.exchange.edxml.xmlsafe import Node
+from vanthu.edxml.xmlsafe import Node
 
 _TRUE = {"1", "true"}
 _FALSE = {"0", "false", ""}

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, PrivateFormat, pkcs12
 
-from tests.exchange.test_edxml_kit import (
+from tests.edxml.kit import (
     agency_certificate,
     agency_key,
     agency_signer,
@@ -21,7 +21,7 @@ from tests.exchange.test_edxml_kit import (
     sample_package,
     sample_status,
 )
-from vanthu.exchange.edxml import (
+from vanthu.edxml import (
     Attachment,
     PackageSigner,
     SignerError,

@@ -14,15 +14,15 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from vanthu.exchange.edxml.attachments import ZIP_CONTENT_TYPE, base64_encode, zip_single
-from vanthu.exchange.edxml.dsig import PackageSigner, package_sign, signature_placeholder, signer_for_algorithm
-from vanthu.exchange.edxml.errors import (
+from vanthu.edxml.attachments import ZIP_CONTENT_TYPE, base64_encode, zip_single
+from vanthu.edxml.dsig import PackageSigner, package_sign, signature_placeholder, signer_for_algorithm
+from vanthu.edxml.errors import (
     InvalidValueError,
     MissingElementError,
     PackageTooLargeError,
     SecretDocumentError,
 )
-from vanthu.exchange.edxml.model import (
+from vanthu.edxml.model import (
     Business,
     DocumentPackage,
     MessageHeader,
@@ -31,7 +31,7 @@ from vanthu.exchange.edxml.model import (
     StaffInfo,
     StatusPackage,
 )
-from vanthu.exchange.edxml.values import (
+from vanthu.edxml.values import (
     DOCUMENT_ID_MAX_LENGTH,
     NAMESPACE,
     STATUS_CODE_FORM,
@@ -44,7 +44,7 @@ from vanthu.exchange.edxml.values import (
     organ_id_is_strict,
     timestamp_format,
 )
-from vanthu.exchange.edxml.xmlsafe import DEFAULT_MAX_BYTES
+from vanthu.edxml.xmlsafe import DEFAULT_MAX_BYTES
 
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _BASE64_RATIO = 4 / 3

@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from vanthu.demo.data import AGENCIES, AgencySpec
-
-from .builder import BuiltPki, build_pki, exists, load_pki
-from .images import DPI, SEAL_DIAMETER_MM, seal_png, signature_png
-from .nss import certutil_available, create_nss_db
-from .spec import LeafSpec, agency, person
+from vanthu.signing.pki.builder import BuiltPki, build_pki, exists, load_pki
+from vanthu.signing.pki.images import DPI, SEAL_DIAMETER_MM, seal_png, signature_png
+from vanthu.signing.pki.nss import certutil_available, create_nss_db
+from vanthu.signing.pki.spec import LeafSpec, agency, person
 
 DEFAULT_PORT = 8799
 MANIFEST = "manifest.json"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from vanthu.exchange.edxml.values import VIETNAM_TZ
+from vanthu.edxml.values import VIETNAM_TZ
 
 
 def _now_vietnam() -> datetime:

@@ -4,9 +4,9 @@ A pure library: build a package from frozen dataclasses, parse a received one th
 sign and verify XML-DSig. No database, no settings; callers pass the signer and the limits.
 """
 
-from vanthu.exchange.edxml.build import document_package_build, status_package_build
-from vanthu.exchange.edxml.dsig import DsigAlgorithm, PackageSigner
-from vanthu.exchange.edxml.errors import (
+from vanthu.edxml.build import document_package_build, status_package_build
+from vanthu.edxml.dsig import DsigAlgorithm, PackageSigner
+from vanthu.edxml.errors import (
     EdxmlError,
     ForbiddenConstructError,
     InvalidValueError,
@@ -16,7 +16,7 @@ from vanthu.exchange.edxml.errors import (
     SecretDocumentError,
     SignerError,
 )
-from vanthu.exchange.edxml.model import (
+from vanthu.edxml.model import (
     Attachment,
     Business,
     Code,
@@ -39,8 +39,8 @@ from vanthu.exchange.edxml.model import (
     StatusPackage,
     TraceHeader,
 )
-from vanthu.exchange.edxml.parse import package_parse, package_routing
-from vanthu.exchange.edxml.values import (
+from vanthu.edxml.parse import package_parse, package_routing
+from vanthu.edxml.values import (
     NAMESPACE,
     PRIORITY_LABELS,
     STATUS_LABELS,
@@ -49,7 +49,7 @@ from vanthu.exchange.edxml.values import (
     Priority,
     document_id_make,
 )
-from vanthu.exchange.edxml.xmlsafe import DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_ELEMENTS
+from vanthu.edxml.xmlsafe import DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_ELEMENTS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.exchange.test_edxml_kit import PDF, agency_signer, sample_package, sample_status
-from vanthu.exchange.edxml import document_package_build, status_package_build
+from tests.edxml.kit import PDF, agency_signer, sample_package, sample_status
+from vanthu.edxml import document_package_build, status_package_build
 from vanthu.exchange.management.commands.edxml import inspect_main
 
 

@@ -14,7 +14,9 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
+
+from vanthu.edxml.values import VIETNAM_TZ
 
 PREFIX = "XroadVnpt-"
 SIGN_HEADER_KEY = "XroadVnpt-sign-header-key"
@@ -25,8 +27,8 @@ USER_AGENT = "JAVASDKAgent/1.0.0 XRoad/VPCP"
 VERSION = "3.0.201608"
 HASH_FILE_ENCODINGS = ("sdk", "hex")
 
-# edXML and the hub carry no zone: Vietnam time, UTC+07:00 all year (STANDARDS.md conventions).
-VIETNAM = timezone(timedelta(hours=7))
+# edXML and the hub carry no zone: Vietnam time, UTC+07:00 all year (one constant, in the edXML library).
+VIETNAM = VIETNAM_TZ
 _TIMESTAMP = re.compile(r"^(\d{2})(\d{2})(\d{4})T(\d{2})(\d{2})(\d{2})\+(\d{1,4})$")
 
 

@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from vanthu.core.errors import ApplicationError
-from vanthu.documents.inputs import UploadedContent
+
+
+@dataclass(frozen=True)
+class UploadedContent:
+    """A file as received (upload, package attachment, generated report): its name and its bytes."""
+
+    filename: str
+    content: bytes
+
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from vanthu.exchange.edxml.errors import (
+from vanthu.edxml.errors import (
     ForbiddenConstructError,
     MalformedPackageError,
     MissingElementError,

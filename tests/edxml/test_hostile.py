@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.exchange.test_edxml_kit import sample_package, sample_status
-from vanthu.exchange.edxml import (
+from tests.edxml.kit import sample_package, sample_status
+from vanthu.edxml import (
     MAX_DEPTH,
     EdxmlError,
     document_package_build,
@@ -21,7 +21,7 @@ from vanthu.exchange.edxml import (
     package_routing,
     status_package_build,
 )
-from vanthu.exchange.edxml.attachments import zip_single
+from vanthu.edxml.attachments import zip_single
 
 NS = 'xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"'
 PARSERS: list[Callable[[bytes], object]] = [package_parse, package_routing]

@@ -25,10 +25,10 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, 
 from signxml.signer import XMLSigner
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
-from vanthu.exchange.edxml.errors import SignerError
-from vanthu.exchange.edxml.model import SignatureCheck
-from vanthu.exchange.edxml.values import DSIG_NAMESPACE
-from vanthu.exchange.edxml.xmlsafe import local_name, namespace_of, signature_parser
+from vanthu.edxml.errors import SignerError
+from vanthu.edxml.model import SignatureCheck
+from vanthu.edxml.values import DSIG_NAMESPACE
+from vanthu.edxml.xmlsafe import local_name, namespace_of, signature_parser
 
 DsigAlgorithm = Literal["rsa-sha256", "rsa-sha1", "none"]
 _ALGORITHMS: dict[str, tuple[SignatureMethod, DigestAlgorithm]] = {

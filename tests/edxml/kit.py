@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from hypothesis import strategies as st
 
-from vanthu.exchange import edxml
-from vanthu.exchange.edxml import (
+from vanthu import edxml
+from vanthu.edxml import (
     Attachment,
     Business,
     Code,

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from vanthu.exchange.edxml.attachments import ZIP_CONTENT_TYPE, base64_decode, content_type_guess, unpack
-from vanthu.exchange.edxml.dsig import signature_check
-from vanthu.exchange.edxml.errors import (
+from vanthu.edxml.attachments import ZIP_CONTENT_TYPE, base64_decode, content_type_guess, unpack
+from vanthu.edxml.dsig import signature_check
+from vanthu.edxml.errors import (
     InvalidValueError,
     MalformedPackageError,
     MissingElementError,
     PackageTooLargeError,
 )
-from vanthu.exchange.edxml.model import (
+from vanthu.edxml.model import (
     Attachment,
     DocumentPackage,
     PackageKind,
@@ -29,15 +29,15 @@ from vanthu.exchange.edxml.model import (
     Routing,
     SignatureCheck,
 )
-from vanthu.exchange.edxml.reader import (
+from vanthu.edxml.reader import (
     Context,
     business_read,
     message_header_read,
     status_read,
     traces_read,
 )
-from vanthu.exchange.edxml.values import LEGACY_NAMESPACE, content_id_normalize
-from vanthu.exchange.edxml.xmlsafe import DEFAULT_MAX_BYTES, Node, local_name, namespace_of, xml_parse
+from vanthu.edxml.values import LEGACY_NAMESPACE, content_id_normalize
+from vanthu.edxml.xmlsafe import DEFAULT_MAX_BYTES, Node, local_name, namespace_of, xml_parse
 
 # Decompressed attachments may be larger than the package; this bounds a zip bomb, not a real document.
 UNPACKED_RATIO = 4

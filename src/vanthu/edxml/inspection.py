@@ -15,11 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from vanthu.exchange.edxml.errors import EdxmlError
-from vanthu.exchange.edxml.model import Attachment, DocumentPackage, ParsedPackage, StatusPackage
-from vanthu.exchange.edxml.parse import package_parse
-from vanthu.exchange.edxml.values import PRIORITY_LABELS, STATUS_LABELS, Priority
-from vanthu.exchange.edxml.xmlsafe import DEFAULT_MAX_BYTES
+from vanthu.edxml.errors import EdxmlError
+from vanthu.edxml.model import Attachment, DocumentPackage, ParsedPackage, StatusPackage
+from vanthu.edxml.parse import package_parse
+from vanthu.edxml.values import PRIORITY_LABELS, STATUS_LABELS, Priority
+from vanthu.edxml.xmlsafe import DEFAULT_MAX_BYTES
 
 _BUSINESS_LABELS = {0: "văn bản mới", 1: "thu hồi", 2: "cập nhật", 3: "thay thế"}
 

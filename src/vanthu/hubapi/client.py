@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core.errors import ApplicationError
-from vanthu.exchange.hubauth import HASH_FILE_ENCODINGS, hash_file_value, signed_headers
+from vanthu.hubapi.auth import HASH_FILE_ENCODINGS, hash_file_value, signed_headers
 
 JSON = "application/json"
 OCTET = "application/octet-stream"

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pytest
 from lxml import etree
 
-from tests.exchange.test_edxml_kit import (
+from tests.edxml.kit import (
     PDF,
     QUANG_NINH,
     agency_signer,
@@ -22,7 +22,7 @@ from tests.exchange.test_edxml_kit import (
     sample_package,
     sample_status,
 )
-from vanthu.exchange.edxml import (
+from vanthu.edxml import (
     NAMESPACE,
     Attachment,
     Business,

@@ -17,8 +17,8 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from vanthu.exchange.edxml.errors import InvalidValueError, PackageTooLargeError
-from vanthu.exchange.edxml.values import VIETNAM_TZ
+from vanthu.edxml.errors import InvalidValueError, PackageTooLargeError
+from vanthu.edxml.values import VIETNAM_TZ
 
 ZIP_MAGIC = b"PK\x03\x04"
 ZIP_CONTENT_TYPE = "application/zip"

@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from tests.exchange.test_edxml_kit import PDF, VN
-from vanthu.exchange.edxml import package_parse, package_routing
-from vanthu.exchange.edxml.attachments import zip_single
-from vanthu.exchange.edxml.values import content_id_normalize, date_parse, timestamp_parse
+from tests.edxml.kit import PDF, VN
+from vanthu.edxml import package_parse, package_routing
+from vanthu.edxml.attachments import zip_single
+from vanthu.edxml.values import content_id_normalize, date_parse, timestamp_parse
 
 PDF_B64_WRAPPED = "\n".join(textwrap.wrap(base64.b64encode(PDF).decode(), 76))
 

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vanthu.core.errors import ApplicationError
 from vanthu.demo.outgoing import demo_sign
+from vanthu.demo.pki.register import DEMO_PIN
 from vanthu.documents.outgoing.enums import OutgoingState
-from vanthu.signing.pki.register import DEMO_PIN
 
 
 @contextmanager
