@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import bearer
 from tests.builders import AgencyKit, registered_document
+from vanthu.documents.handling import DirectionInput, Handler, direction_create
 from vanthu.documents.services import incoming_present
-from vanthu.workflows.services import DirectionInput, Handler, direction_create
 
 pytestmark = pytest.mark.django_db
 

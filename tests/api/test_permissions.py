@@ -17,11 +17,11 @@ from tests.builders import AgencyKit, arrived_document, registered_document
 from vanthu.api.models import ApiToken
 from vanthu.api.services import api_token_create, api_token_revoke
 from vanthu.core.models import AuditEvent
+from vanthu.documents.handling import DirectionInput, Handler, direction_create, incoming_close_for_information
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.services import incoming_present, incoming_share
 from vanthu.organizations.actor import Actor
 from vanthu.workflows.enums import HandlerRole
-from vanthu.workflows.services import DirectionInput, Handler, direction_create, incoming_close_for_information
 
 pytestmark = pytest.mark.django_db
 

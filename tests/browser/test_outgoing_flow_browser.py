@@ -19,13 +19,13 @@ from tests.outgoing.signing_kit import SigningSetup, signing_setup
 from tests.signing.signing_helpers import assert_pdfsig_valid, assert_pyhanko_valid
 from vanthu.documents.convert import office_available
 from vanthu.documents.enums import IncomingState
+from vanthu.documents.handling import processing_note_add
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDelivery, OutgoingDocument
 from vanthu.signing.pki.testing import TestPki
 from vanthu.workflows.enums import HandlerRole
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import processing_note_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

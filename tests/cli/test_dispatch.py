@@ -11,6 +11,7 @@ import pytest
 from vanthu.cli import main
 from vanthu.core.management.commands import worker
 from vanthu.core.models import Holiday
+from vanthu.core.periodic import periodic_jobs
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -66,24 +67,24 @@ def test_serve_collects_static_then_runs_uvicorn(monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.django_db
 def test_worker_scheduler_enqueues_the_deadline_scan(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vanthu.notifications import tasks
+    from vanthu.documents import tasks
 
-    enqueued: list[bool] = []
-
-    class StubTask:
-        def enqueue(self) -> None:
-            enqueued.append(True)
-
-    monkeypatch.setattr(tasks, "deadline_scan", StubTask())
-    assert worker.scan_enqueue() is True
-    assert enqueued == [True]
+    enqueued: list[object] = []
+    monkeypatch.setattr(worker, "enqueue_once", lambda task: enqueued.append(task) or True)
+    job = next(job for job in periodic_jobs() if job.name == "deadline scan")
+    assert job.interval() == 15 * 60
+    [scan] = [j for j in worker.default_jobs() if j.name == "deadline scan"]
+    assert scan.run() is True
+    assert enqueued == [tasks.deadline_scan]
 
 
-def test_worker_scheduler_is_idle_without_the_task(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vanthu.notifications import tasks
-
-    monkeypatch.delattr(tasks, "deadline_scan")
-    assert worker.scan_enqueue() is False
+def test_worker_schedules_no_exchange_job_without_a_hub(settings: Any) -> None:
+    settings.VANTHU_HUB_URL = ""
+    names = {job.name for job in worker.default_jobs()}
+    assert {"deadline scan", "missed e-mails", "statistics", "prune"} <= names
+    assert not names & {"exchange receive", "exchange retries", "exchange directory"}
+    settings.VANTHU_HUB_URL, settings.VANTHU_HUB_SYSTEM_ID, settings.VANTHU_HUB_SECRET = "http://127.0.0.1:9", "s", "x"
+    assert {"exchange receive", "exchange retries", "exchange directory"} <= {j.name for j in worker.default_jobs()}
 
 
 def test_worker_runs_db_worker_and_stops_its_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,6 +94,6 @@ def test_worker_runs_db_worker_and_stops_its_scheduler(monkeypatch: pytest.Monke
         seen["command"], seen["options"] = name, kw
 
     monkeypatch.setattr(worker, "call_command", fake_call)
-    monkeypatch.setattr(worker, "scan_enqueue", lambda: True)
+    monkeypatch.setattr(worker, "default_jobs", list)
     main(["worker"])
     assert seen == {"command": "db_worker", "options": {"batch": False, "interval": 1.0}}

@@ -12,10 +12,9 @@ from tests.builders import AgencyKit
 from tests.notifications.conftest import Mailbox, free_port
 from tests.notifications.helpers import emit
 from vanthu.core.models import AuditEvent
-from vanthu.notifications.delivery import enqueue_missed_emails
 from vanthu.notifications.emailing import max_attempts
 from vanthu.notifications.models import Notification
-from vanthu.notifications.tasks import send_notification_email
+from vanthu.notifications.tasks import missed_emails_requeue, send_notification_email
 
 pytestmark = pytest.mark.django_db
 
@@ -129,5 +128,5 @@ def test_email_lost_between_commit_and_enqueue_is_requeued_later(kit: AgencyKit,
     Notification.objects.filter(pk=sent.pk).update(emailed_at=timezone.now())
     Notification.objects.filter(pk=failed.pk).update(email_failed_at=timezone.now())
 
-    assert enqueue_missed_emails() == 1
+    assert missed_emails_requeue.call() == 1
     assert [r.args for r in dummy_tasks.results] == [[lost.pk]]

@@ -114,8 +114,8 @@ def test_a_direction_notifies_the_unit_leader_in_app_and_by_email(
     kit: AgencyKit, django_capture_on_commit_callbacks: Any
 ) -> None:
     from tests.builders import registered_document
+    from vanthu.documents.handling import DirectionInput, Handler, direction_create
     from vanthu.documents.services import incoming_present
-    from vanthu.workflows.services import DirectionInput, Handler, direction_create
 
     doc = registered_document(kit)
     incoming_present(actor=kit.clerk, document_id=doc.pk, leader_id=kit.leader.user.pk)

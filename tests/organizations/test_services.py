@@ -9,6 +9,7 @@ from vanthu.core.errors import ApplicationError, PermissionDeniedError
 from vanthu.core.models import AuditEvent
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import Register
+from vanthu.documents.register_books import register_create, register_rename, register_set_default
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Membership, User
 from vanthu.organizations.services import (
@@ -17,9 +18,6 @@ from vanthu.organizations.services import (
     member_roles_update,
     position_create,
     position_update,
-    register_create,
-    register_rename,
-    register_set_default,
     unit_create,
     unit_deactivate,
     unit_update,

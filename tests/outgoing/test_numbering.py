@@ -12,7 +12,7 @@ from vanthu.documents.enums import Confidentiality, RegisterKind
 from vanthu.documents.models import DocumentType
 from vanthu.documents.outgoing.models import OutgoingDocument, RegisterRule
 from vanthu.documents.outgoing.services import outgoing_assert_can_send_electronically, outgoing_number
-from vanthu.organizations.services import register_create
+from vanthu.documents.register_books import register_create
 
 
 def _numbered(kit: AgencyKit, type_code: str = "QUYET_DINH", **overrides: object) -> OutgoingDocument:

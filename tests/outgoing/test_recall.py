@@ -19,6 +19,7 @@ from tests.outgoing.test_distribution import (  # noqa: F401 -- fixtures
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from vanthu.core.models import AuditEvent
 from vanthu.documents.enums import IncomingState
+from vanthu.documents.handling import DirectionInput, Handler, direction_create, processing_note_add
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import OutgoingDocument, RecallState
@@ -36,7 +37,6 @@ from vanthu.documents.recall import incoming_recall_agree, incoming_recall_refus
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return
 from vanthu.search.models import SearchEntry
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import DirectionInput, Handler, direction_create, processing_note_add
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trusted")]
 INCOMING = "documents.incomingdocument"

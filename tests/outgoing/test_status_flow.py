@@ -18,6 +18,14 @@ from tests.outgoing.test_distribution import (  # noqa: F401 -- fixtures
     trusted,
 )
 from vanthu.core.errors import ApplicationError, NotFoundError
+from vanthu.documents.handling import (
+    DirectionInput,
+    Handler,
+    assignment_complete,
+    direction_create,
+    incoming_reopen,
+    processing_note_add,
+)
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.enums import delivery_status_label
@@ -30,14 +38,6 @@ from vanthu.documents.outgoing.selectors import (
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return
 from vanthu.notifications.models import Notification
 from vanthu.workflows.enums import HandlerRole
-from vanthu.workflows.services import (
-    DirectionInput,
-    Handler,
-    assignment_complete,
-    direction_create,
-    incoming_reopen,
-    processing_note_add,
-)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trusted")]
 

@@ -16,6 +16,13 @@ from tests.builders import AgencyKit, arrived_document, registered_document
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from vanthu.core.fonts import FontFamily, serif_font_choose, serif_fonts_register
 from vanthu.documents.enums import RegisterKind
+from vanthu.documents.handling import (
+    DirectionInput,
+    Handler,
+    assignment_complete,
+    assignment_delegate,
+    direction_create,
+)
 from vanthu.documents.models import IncomingDocument, Register
 from vanthu.documents.registers import (
     BookKind,
@@ -27,13 +34,6 @@ from vanthu.documents.registers import (
 )
 from vanthu.documents.services import incoming_present, incoming_register
 from vanthu.workflows.enums import HandlerRole
-from vanthu.workflows.services import (
-    DirectionInput,
-    Handler,
-    assignment_complete,
-    assignment_delegate,
-    direction_create,
-)
 
 pytestmark = pytest.mark.django_db
 

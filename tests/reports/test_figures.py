@@ -15,6 +15,7 @@ import pytest
 from tests.builders import AgencyKit, arrived_document, make_agency_kit, pdf_bytes, registered_document
 from tests.outgoing.helpers import outgoing_input, signed
 from vanthu.core.files import UploadedContent
+from vanthu.documents.handling import DirectionInput, Handler, assignment_complete, direction_create
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.distribution import outgoing_issue
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
@@ -32,7 +33,6 @@ from vanthu.reports.figures import Figures, PeriodSpec, figures_by_agency, figur
 from vanthu.reports.metrics import VIETNAM, Period, documents_for
 from vanthu.reports.rollup import stats_rebuild
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import DirectionInput, Handler, assignment_complete, direction_create
 
 pytestmark = pytest.mark.django_db
 NOV = (2026, 11)

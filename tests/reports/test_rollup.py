@@ -18,6 +18,13 @@ from tests.builders import AgencyKit, arrived_document, make_agency_kit, registe
 from tests.outgoing.helpers import signed
 from vanthu.core.errors import ApplicationError
 from vanthu.documents.enums import IncomingState
+from vanthu.documents.handling import (
+    DirectionInput,
+    Handler,
+    assignment_complete,
+    direction_create,
+    incoming_reopen,
+)
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.distribution import outgoing_issue
 from vanthu.documents.outgoing.enums import OutgoingState
@@ -29,13 +36,6 @@ from vanthu.reports.metrics import Period
 from vanthu.reports.models import COUNT_FIELDS, MonthlyStat, StatDirty, StatMonthClosing
 from vanthu.reports.rollup import stat_compute, stats_rebuild, stats_refresh_dirty
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import (
-    DirectionInput,
-    Handler,
-    assignment_complete,
-    direction_create,
-    incoming_reopen,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from tests.builders import AgencyKit, arrived_document, incoming_input, pdf_byte
 from tests.search.helpers import docx_upload
 from vanthu.core.files import UploadedContent
 from vanthu.documents.enums import IncomingState
+from vanthu.documents.handling import DirectionInput, Handler, assignment_delegate, direction_create
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import IncomingFilters
 from vanthu.documents.services import incoming_present, incoming_update
@@ -17,7 +18,6 @@ from vanthu.organizations.actor import Actor
 from vanthu.search.index import search_index_incoming, search_reindex_all
 from vanthu.search.models import SearchEntry
 from vanthu.search.selectors import incoming_search
-from vanthu.workflows.services import DirectionInput, Handler, assignment_delegate, direction_create
 
 pytestmark = pytest.mark.django_db
 NO_FILTERS = IncomingFilters()

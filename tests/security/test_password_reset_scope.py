@@ -91,8 +91,9 @@ def test_admin_resets_a_user_who_only_belongs_to_the_agency_and_tokens_are_revok
     assert token.revoked_at is not None
     assert not ApiToken.objects.filter(user=target, revoked_at__isnull=True).exists()
     [event] = AuditEvent.objects.filter(event_type="user.password_reset", target_id=str(target.pk))
-    assert event.data["revoked_tokens"] == [token.pk]
-    assert NEW_PASSWORD not in str(event.data)
+    [revoked] = AuditEvent.objects.filter(event_type="api_token.revoked", target_id=str(target.pk))
+    assert revoked.data["tokens"] == [token.pk]
+    assert NEW_PASSWORD not in str(event.data) and NEW_PASSWORD not in str(revoked.data)
 
 
 def test_revoked_token_no_longer_opens_the_api(kit: AgencyKit, client: Client) -> None:

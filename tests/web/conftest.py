@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from tests.builders import AgencyKit
+from vanthu.documents.handling import DirectionInput, Handler, assignment_delegate, direction_create
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.services import incoming_present
 from vanthu.organizations.actor import Actor
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import DirectionInput, Handler, assignment_delegate, direction_create
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

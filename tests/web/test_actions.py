@@ -10,11 +10,11 @@ from django.utils import timezone
 from tests.builders import AgencyKit, arrived_document, registered_document
 from tests.web.conftest import LoginAs, delegate_to_specialist, direct_to_finance
 from vanthu.documents.enums import IncomingState
+from vanthu.documents.handling import DirectionInput, Handler, assignment_complete, direction_create
 from vanthu.documents.models import DocumentShare, IncomingDocument
 from vanthu.documents.services import incoming_present
 from vanthu.workflows.enums import AssignmentState, HandlerRole
 from vanthu.workflows.models import Assignment, ProcessingNote
-from vanthu.workflows.services import DirectionInput, Handler, assignment_complete, direction_create
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from tests.builders import AgencyKit, arrived_document, pdf_bytes, registered_document
 from tests.web.conftest import LoginAs, delegate_to_specialist, direct_to_finance
 from vanthu.documents.enums import FileRole
+from vanthu.documents.handling import processing_note_add
 from vanthu.documents.services import incoming_present
-from vanthu.workflows.services import processing_note_add
 
 pytestmark = pytest.mark.django_db
 

@@ -79,7 +79,7 @@ def test_filter_by_handler(kit: AgencyKit, login_as: LoginAs) -> None:
     handled = registered_document(kit)
     registered_document(kit)
     lead = direct_to_finance(kit, handled)
-    from vanthu.workflows.services import assignment_delegate
+    from vanthu.documents.handling import assignment_delegate
 
     assignment_delegate(actor=kit.finance_head, assignment_id=lead.pk, user_ids=[kit.specialist.user.pk])
     body = login_as(kit.clerk).get(LIST, {"handler": kit.specialist.user.pk}).content.decode()

@@ -5,11 +5,7 @@ import pytest
 from tests.builders import AgencyKit, arrived_document, registered_document
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from vanthu.documents.enums import IncomingState
-from vanthu.documents.selectors import incoming_get_for_user
-from vanthu.documents.services import incoming_present, incoming_register, incoming_return
-from vanthu.documents.timeline import incoming_timeline
-from vanthu.workflows.enums import AssignmentState, HandlerRole
-from vanthu.workflows.services import (
+from vanthu.documents.handling import (
     DirectionInput,
     Handler,
     assignment_complete,
@@ -18,6 +14,10 @@ from vanthu.workflows.services import (
     incoming_reopen,
     processing_note_add,
 )
+from vanthu.documents.selectors import incoming_get_for_user
+from vanthu.documents.services import incoming_present, incoming_register, incoming_return
+from vanthu.documents.timeline import incoming_timeline
+from vanthu.workflows.enums import AssignmentState, HandlerRole
 
 pytestmark = pytest.mark.django_db
 

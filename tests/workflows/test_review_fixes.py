@@ -4,17 +4,17 @@ import pytest
 
 from tests.builders import AgencyKit, arrived_document, registered_document
 from vanthu.documents.enums import IncomingState
-from vanthu.documents.inputs import incoming_input_from
-from vanthu.documents.selectors import incoming_counters_for_user, incoming_get_for_user
-from vanthu.documents.services import incoming_present, incoming_register, incoming_update
-from vanthu.workflows.enums import AssignmentState, HandlerRole
-from vanthu.workflows.services import (
+from vanthu.documents.handling import (
     DirectionInput,
     Handler,
     assignment_complete,
     assignment_mark_read,
     direction_create,
 )
+from vanthu.documents.inputs import incoming_input_from
+from vanthu.documents.selectors import incoming_counters_for_user, incoming_get_for_user
+from vanthu.documents.services import incoming_present, incoming_register, incoming_update
+from vanthu.workflows.enums import AssignmentState, HandlerRole
 
 pytestmark = pytest.mark.django_db
 

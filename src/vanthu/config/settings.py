@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from vanthu.config.env import env_bool, env_float, env_int, env_list, env_str
+from vanthu.core.env import env_bool, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("HOME", str(Path.cwd())))
@@ -194,6 +194,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 
 VANTHU_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 VANTHU_REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2)
+VANTHU_SCAN_MINUTES = env_float("SCAN_MINUTES", 15)  # the deadline scan (đôn đốc) and the e-mail safety net
 
 # Ký số (signing): trust anchors besides the roots a system administrator imports (TrustedRoot), the RFC 3161
 # timestamp authority, and the demo PKI folder whose manifest supplies the TSA URL when VANTHU_TSA_URL is empty.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from vanthu.config.env import env_int, env_list, env_str
+from vanthu.core.env import env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("HOME", str(Path.cwd())))

@@ -12,6 +12,13 @@ from vanthu.core.models import Holiday, WorkingWeekend
 # sets. The edXML wire format has its own fixed +07:00 (``vanthu.edxml.values.VIETNAM_TZ``), the same offset.
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
+
+def month_of(moment: dt.datetime | dt.date) -> tuple[int, int]:
+    """(year, month) of a moment as people in Vietnam read it; an aware datetime is converted first."""
+    if isinstance(moment, dt.datetime):
+        moment = moment.astimezone(VIETNAM).date() if moment.tzinfo is not None else moment.date()
+    return moment.year, moment.month
+
 # Solar dates of lunar 1/1 (Tết Nguyên đán) and lunar 10/3 (Giỗ Tổ Hùng Vương). Astronomical facts, used only to
 # seed the editable holiday table; the government's yearly decision is entered by the administrator.
 LUNAR_NEW_YEAR = {

@@ -38,3 +38,15 @@ class ConflictError(ApplicationError):
     """The object moved on (a state change raced this one)."""
 
     status = 409
+
+
+Refusal = ApplicationError | None
+
+
+def refuse_if(refusal: Refusal) -> None:
+    """Raise the refusal a ``can_<action>`` rule returned, if any (``documents/permissions.py`` and the like).
+
+    The rules return the refusal instead of raising it so the same function decides a service's check, a
+    button shown or hidden and an API answer."""
+    if refusal is not None:
+        raise refusal

@@ -19,6 +19,15 @@ from vanthu.demo.data import BODY, ISSUERS, RESULTS, RETURN_REASONS, SUBJECTS, I
 from vanthu.demo.org import DemoAgency, DemoOrganisation, DemoUnit
 from vanthu.demo.pdf import DemoLetter, demo_letter_pdf
 from vanthu.documents.enums import Confidentiality, IncomingState, Priority
+from vanthu.documents.handling import (
+    DirectionInput,
+    Handler,
+    assignment_complete,
+    assignment_delegate,
+    direction_create,
+    incoming_close_for_information,
+    processing_note_add,
+)
 from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.services import (
@@ -31,15 +40,6 @@ from vanthu.documents.services import (
 from vanthu.organizations.models import Agency
 from vanthu.workflows.enums import HandlerRole
 from vanthu.workflows.models import Assignment, Direction
-from vanthu.workflows.services import (
-    DirectionInput,
-    Handler,
-    assignment_complete,
-    assignment_delegate,
-    direction_create,
-    incoming_close_for_information,
-    processing_note_add,
-)
 
 S = IncomingState
 # Share of each state, and how many days ago such documents typically arrived.

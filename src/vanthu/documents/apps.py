@@ -6,3 +6,9 @@ class DocumentsConfig(AppConfig):
     name = "vanthu.documents"
     label = "documents"
     verbose_name = _("Văn bản")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once every app is loaded (Django's rule).
+        from vanthu.documents.hooks import register
+
+        register()

@@ -23,7 +23,6 @@ from vanthu.documents.timeline import INCOMING_TARGET
 from vanthu.documents.transitions import Transition, lock_document, transition_apply
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
-from vanthu.search.models import SearchEntry
 from vanthu.workflows.enums import OPEN_ASSIGNMENT_STATES, AssignmentState
 from vanthu.workflows.models import Assignment, Direction, ProcessingNote
 
@@ -86,9 +85,9 @@ def _purge_handling(document: IncomingDocument) -> None:
         state=AssignmentState.CANCELLED, finished_at=timezone.now())
     Assignment.objects.filter(incoming=document).update(instruction="", result_note="")
     DocumentShare.objects.filter(incoming=document).delete()
+    # Rows only: the bytes are content-addressed and shared with the sender's original, which ND30 keeps. The search
+    # entry follows the tombstone (an effect of the move: ``search.effects``).
     DocumentFile.objects.filter(incoming=document).delete()
-    # Rows only: the bytes are content-addressed and shared with the sender's original, which ND30 keeps.
-    SearchEntry.objects.filter(document_id=document.pk).delete()
 
 
 @transaction.atomic

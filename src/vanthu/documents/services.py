@@ -12,6 +12,7 @@ from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError, PermissionDeniedError
 from vanthu.core.files import CheckedFile, UploadedContent, file_check
 from vanthu.documents.duplicates import incoming_find_duplicates
+from vanthu.documents.effects import IncomingChange, incoming_changed
 from vanthu.documents.enums import Channel, FileRole, IncomingState, RegisterKind
 from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentFile, DocumentShare, DocumentType, IncomingDocument, Register
@@ -22,8 +23,6 @@ from vanthu.notifications.services import notification_emit
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, User
-from vanthu.reports.rollup import stat_touch
-from vanthu.search.index import search_index_incoming
 
 
 def _check_input(data: IncomingInput) -> list[CheckedFile]:
@@ -56,8 +55,8 @@ def _check_input(data: IncomingInput) -> list[CheckedFile]:
 
 
 def _store_files(document: IncomingDocument, data: IncomingInput, checked: list[CheckedFile]) -> None:
-    from vanthu.search.tasks import incoming_index_files
-
+    """The checked files as blobs of the document. Text extraction for search is queued by the search app when the
+    change is announced (``files_added``), in this transaction, so a crash cannot lose it."""
     for position, item in enumerate(checked):
         role = FileRole.MAIN if position == 0 and data.main_file is not None else FileRole.ATTACHMENT
         blob = blob_store(content=item.content, content_type=item.content_type)
@@ -65,9 +64,6 @@ def _store_files(document: IncomingDocument, data: IncomingInput, checked: list[
             incoming=document, role=role, blob=blob, filename=item.filename,
             content_type=item.content_type, page_count=item.page_count,
         )
-    if checked:
-        # Text extraction runs in the worker; enqueued in this transaction so a crash cannot lose it.
-        incoming_index_files.enqueue(document_id=document.pk)
 
 
 def _register_in(document: IncomingDocument, register: Register) -> None:
@@ -142,14 +138,12 @@ def incoming_create(
     document.duplicate_of = duplicates[0] if duplicates else None
     document.save()
     _store_files(document, data, checked)
-    stat_touch(agency_id=agency.pk, moments=[document.arrived_at])
-    audit_record(
-        actor=actor.user, event_type="incoming.registered", target=document, agency=agency,
-        data={"to": document.state, "arrival_number": document.arrival_number, "register": register.name,
-              "channel": document.channel, "files": [c.filename for c in checked],
-              "duplicate_of": document.duplicate_of_id},
-    )
-    search_index_incoming(document_id=document.pk)
+    payload = {"to": document.state, "arrival_number": document.arrival_number, "register": register.name,
+               "channel": document.channel, "files": [c.filename for c in checked],
+               "duplicate_of": document.duplicate_of_id}
+    audit_record(actor=actor.user, event_type="incoming.registered", target=document, agency=agency, data=payload)
+    incoming_changed.run(IncomingChange(document=document, event_type="incoming.registered", actor=actor,
+                                        data=payload, created=True, files_added=bool(checked)))
     return document
 
 
@@ -173,12 +167,11 @@ def incoming_receive_electronic(
         document.organ_id = document.organ_id or (sender.organ_id or "")
     document.save()
     _store_files(document, data, checked)
-    stat_touch(agency_id=agency.pk, moments=[document.arrived_at])
-    audit_record(
-        actor=received_by, event_type="incoming.arrived", target=document, agency=agency,
-        data={"to": document.state, "status_code": "01", "files": [c.filename for c in checked]},
-    )
-    search_index_incoming(document_id=document.pk)
+    payload = {"to": document.state, "status_code": "01", "files": [c.filename for c in checked]}
+    audit_record(actor=received_by, event_type="incoming.arrived", target=document, agency=agency, data=payload)
+    # Status 01 is the deliverer's to record (the delivery, or the connector's receipt), not a report back.
+    incoming_changed.run(IncomingChange(document=document, event_type="incoming.arrived", actor=None, data=payload,
+                                        created=True, files_added=bool(checked)))
     return document
 
 
@@ -203,7 +196,6 @@ def incoming_register(*, actor: Actor, document_id: int, register_id: int | None
             "duplicate_of": duplicates[0] if duplicates else None,
         },
     )
-    search_index_incoming(document_id=document.pk)
     return document
 
 
@@ -223,7 +215,7 @@ def incoming_return(*, actor: Actor, document_id: int, reason: str) -> IncomingD
             kind=NotificationKind.RETURNED, recipients=[document.created_by],
             dedup_key=f"incoming:{document.pk}:returned",
             title=_("Văn bản %(ref)s bị trả lại") % {"ref": document.reference},
-            body=reason.strip(), incoming=document,
+            body=reason.strip(), incoming_id=document.pk,
         )
     return document
 
@@ -256,7 +248,7 @@ def incoming_present(*, actor: Actor, document_id: int, leader_id: int, note: st
         kind=NotificationKind.PRESENTED, recipients=[leader],
         dedup_key=f"incoming:{document.pk}:presented:{leader.pk}:{document.forwarded_at:%Y%m%d%H%M%S%f}",
         title=_("Văn bản trình: %(ref)s — %(subject)s") % {"ref": document.reference, "subject": document.subject},
-        incoming=document, url=reverse("web:incoming_detail", args=[document.pk]),
+        incoming_id=document.pk, url=reverse("web:incoming_detail", args=[document.pk]),
     )
     return document
 
@@ -274,9 +266,9 @@ def incoming_update(*, actor: Actor, document_id: int, data: IncomingInput) -> I
             "confidentiality_locked", _("Không thể đổi độ mật sau khi đã vào sổ; hãy trả lại và vào sổ lại.")
         )
     new = _fields_from(data)
-    changes = {k: {"old": str(getattr(document, k)), "new": str(v)} for k, v in new.items()
-               if getattr(document, k) != v}
-    if changes:
+    previous = {k: getattr(document, k) for k, v in new.items() if getattr(document, k) != v}
+    if previous:
+        changes = {k: {"old": str(old), "new": str(new[k])} for k, old in previous.items()}
         for key, value in new.items():
             setattr(document, key, value)
         document.save()
@@ -284,7 +276,8 @@ def incoming_update(*, actor: Actor, document_id: int, data: IncomingInput) -> I
             actor=actor.user, event_type="incoming.updated", target=document, agency=document.agency,
             data={"changes": changes},
         )
-        search_index_incoming(document_id=document.pk)
+        incoming_changed.run(IncomingChange(document=document, event_type="incoming.updated", actor=actor,
+                                            previous=previous, data={"changes": changes}))
     return document
 
 
@@ -302,14 +295,30 @@ def incoming_file_add(*, actor: Actor, document_id: int, upload: UploadedContent
         incoming=document, role=role, blob=blob, filename=checked.filename,
         content_type=checked.content_type, page_count=checked.page_count,
     )
-    from vanthu.search.tasks import incoming_index_files
-
-    incoming_index_files.enqueue(document_id=document.pk)
-    audit_record(
-        actor=actor.user, event_type="incoming.file_added", target=document, agency=document.agency,
-        data={"file": checked.filename, "sha256": blob.sha256, "role": role},
-    )
+    payload = {"file": checked.filename, "sha256": blob.sha256, "role": role}
+    audit_record(actor=actor.user, event_type="incoming.file_added", target=document, agency=document.agency,
+                 data=payload)
+    incoming_changed.run(IncomingChange(document=document, event_type="incoming.file_added", actor=actor,
+                                        data=payload, files_added=True))
     return file
+
+
+def incoming_mark_replaced(*, document_id: int, text: str, replaced_by: str, actor: Actor | None) -> bool:
+    """ND30 Điều 18: a received copy learns that its document was replaced — the note says by which (``text``).
+    Called in the transaction that issues or receives the replacement; a returned or recalled copy is left alone.
+    Returns whether the copy was marked."""
+    document = lock_document(document_id)
+    if document.state in (IncomingState.RETURNED, IncomingState.RECALLED):
+        return False
+    previous = {"note": document.note}
+    document.note = f"{document.note}\n{text}".strip()
+    document.save(update_fields=["note", "updated_at"])
+    payload = {"note": text, "replaced_by": replaced_by}
+    audit_record(actor=actor.user if actor else None, event_type="incoming.replaced", target=document,
+                 agency=document.agency, data=payload)
+    incoming_changed.run(IncomingChange(document=document, event_type="incoming.replaced", actor=actor,
+                                        previous=previous, data=payload))
+    return True
 
 
 @transaction.atomic
@@ -329,5 +338,5 @@ def incoming_share(*, actor: Actor, document_id: int, user_id: int) -> DocumentS
     return share
 
 
-__all__ = ["TRANSITIONS", "incoming_create", "incoming_present", "incoming_receive_electronic",
-           "incoming_register", "incoming_return", "incoming_share", "incoming_update"]
+__all__ = ["TRANSITIONS", "incoming_create", "incoming_mark_replaced", "incoming_present",
+           "incoming_receive_electronic", "incoming_register", "incoming_return", "incoming_share", "incoming_update"]

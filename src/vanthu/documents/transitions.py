@@ -1,4 +1,4 @@
-"""The incoming-document life cycle as data (DOMAIN.md §3). One place checks every move."""
+"""The incoming-document life cycle as data (docs/domain/incoming.md). One place checks every move."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.errors import ConflictError, PermissionDeniedError
+from vanthu.documents.effects import IncomingChange, incoming_changed
 from vanthu.documents.enums import IncomingState as S
 from vanthu.documents.models import IncomingDocument
 from vanthu.organizations.actor import Actor
@@ -74,37 +75,24 @@ def transition_apply(
     data: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
 ) -> None:
-    """Move the document, save the changed fields and write the timeline/audit event in one go."""
+    """Move the document, save the changed fields, write the timeline/audit event and run the effects of the
+    change (``documents.effects.incoming_changed``: statistics, search, the status report to the sender) in one
+    go, in the caller's transaction."""
     old_state = document.state
     changed = dict(fields or {})
-    before = _stat_moments(document)
     if transition.target is not None:
         changed["state"] = transition.target
+    previous = {name: getattr(document, name) for name in changed}
     for name, value in changed.items():
         setattr(document, name, value)
     if changed:
         document.save(update_fields=[*changed.keys(), "updated_at"])
-    # Same transaction: the months whose statistics this move can change are recomputed after commit.
-    from vanthu.reports.rollup import stat_touch
-
-    stat_touch(agency_id=document.agency_id, moments=[*before, *_stat_moments(document)])
     payload = {"from": old_state, "to": document.state, **(data or {})}
     if transition.status_code:
         payload["status_code"] = transition.status_code
     audit_record(actor=actor.user, event_type=event_type, target=document, agency=document.agency, data=payload)
-    if transition.status_code:
-        # Same transaction: the sender's delivery in this deployment sees the status, or the sender on another
-        # deployment gets a status package through the outbox (local imports: no cycle).
-        from vanthu.documents.outgoing.delivery_status import delivery_status_from_incoming
-        from vanthu.exchange.status import exchange_status_from_incoming
-
-        delivery_status_from_incoming(document=document, code=transition.status_code, actor=actor, data=payload)
-        exchange_status_from_incoming(document=document, code=transition.status_code, actor=actor, data=payload)
-
-
-def _stat_moments(document: IncomingDocument) -> list[Any]:
-    """The dates a statistic counts this document by (DOMAIN.md §7)."""
-    return [document.arrived_at, document.returned_at, document.due_date, document.completed_at]
+    incoming_changed.run(IncomingChange(document=document, event_type=event_type, actor=actor, previous=previous,
+                                        status_code=transition.status_code, data=payload))
 
 
 def lock_document(document_id: int) -> IncomingDocument:

@@ -25,14 +25,13 @@ from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.enums import DeliveryStatus
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.documents.recall import incoming_recall_request
-from vanthu.documents.services import incoming_receive_electronic
+from vanthu.documents.services import incoming_mark_replaced, incoming_receive_electronic
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.mapping import incoming_input_for
 from vanthu.exchange.models import ExchangePackage, ExchangeReceipt
 from vanthu.exchange.outbox import package_enqueue_status
 from vanthu.exchange.system import system_actor
 from vanthu.organizations.models import Agency
-from vanthu.search.index import search_index_incoming
 from vanthu.signing.validation.report_pdf import (
     SIGNATURE_REPORT_FILENAME,
     signature_report_heading,
@@ -167,11 +166,7 @@ def _replacement_note(replaced: list[IncomingDocument]) -> str:
 def _mark_replaced(old: IncomingDocument, new: IncomingDocument) -> None:
     text = _("Văn bản này đã được thay thế bởi văn bản số %(ref)s ngày %(date)s.") % {
         "ref": new.reference, "date": new.issued_date.strftime("%d/%m/%Y")}
-    old.note = f"{old.note}\n{text}".strip()
-    old.save(update_fields=["note", "updated_at"])
-    audit_record(actor=None, event_type="incoming.replaced", target=old, agency=old.agency,
-                 data={"note": text, "replaced_by": new.document_id})
-    search_index_incoming(document_id=old.pk)
+    incoming_mark_replaced(document_id=old.pk, text=text, replaced_by=new.document_id, actor=None)
 
 
 def _recall_copies(package: ExchangePackage, *, document_ids: list[str], reason: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError
 from vanthu.documents.models import IncomingDocument
+from vanthu.documents.outgoing.delivery_status import delivery_transport_set
 from vanthu.documents.outgoing.enums import TransportState
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
@@ -91,9 +92,8 @@ def package_enqueue_document(
     data = edxml.document_package_build(package, signer=package_signer(),
                                         max_bytes=settings.VANTHU_HUB_MAX_PACKAGE_BYTES)
     to = [d.external_organ_id for d in deliveries]
-    for delivery in deliveries:
-        if business in (BusinessType.NEW, BusinessType.REPLACE):
-            OutgoingDelivery.objects.filter(pk=delivery.pk).update(transport_state=TransportState.QUEUED)
+    if business in (BusinessType.NEW, BusinessType.REPLACE):
+        delivery_transport_set(deliveries=list(deliveries), state=TransportState.QUEUED)
     return _write(agency_id=document.agency_id, message_type=MessageType.EDOC, data=data,
                   from_organ_id=package.header.from_.organ_id, to=to, document_id=package.header.document_id,
                   business=business, subject=document.subject, outgoing=document, actor_user=actor.user)
@@ -152,7 +152,7 @@ def package_withdraw_recipient(*, delivery: OutgoingDelivery, actor: Actor, reas
         if not package.to_organ_ids:
             package.state, package.next_attempt_at = PackageState.CANCELLED, None
         package.save(update_fields=["to_organ_ids", "state", "next_attempt_at"])
-    OutgoingDelivery.objects.filter(pk=delivery.pk).update(transport_state=TransportState.CANCELLED)
+    delivery_transport_set(deliveries=[delivery], state=TransportState.CANCELLED)
     audit_record(actor=actor.user, event_type="exchange.withdrawn", target=delivery.document, agency=actor.agency,
                  data={"recipient": delivery.external_organ_id, "reason": reason,
                        "packages": [p.pk for p in mine]})

@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read
+from vanthu.documents.outgoing.delivery_status import delivery_transport_set
 from vanthu.documents.outgoing.enums import TransportState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.exchange.client import hub_client
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.models import ExchangePackage
 from vanthu.hubapi.client import HubClient, HubError, HubUnavailableError
-from vanthu.reports.rollup import stat_touch
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,7 @@ def _record_sent(package_id: int, doc_id: str) -> None:
     package.state, package.hub_doc_id, package.sent_at = PackageState.SENT, doc_id, now
     package.claimed_at, package.error_code, package.error = None, "", ""
     package.save(update_fields=["state", "hub_doc_id", "sent_at", "claimed_at", "error_code", "error"])
-    for delivery in _deliveries(package):
-        OutgoingDelivery.objects.filter(pk=delivery.pk).update(transport_state=TransportState.SENT, sent_at=now)
-    if _deliveries(package):
-        stat_touch(agency_id=package.agency_id, moments=[now])  # "sent to other deployments" counts by sent_at
+    delivery_transport_set(deliveries=_deliveries(package), state=TransportState.SENT, at=now)
     audit_record(actor=None, event_type="exchange.sent", target=package.outgoing or package.incoming or package,
                  agency=package.agency, data={"package": package.pk, "hub_doc_id": doc_id,
                                               "attempts": package.attempts, "to": package.to_organ_ids})
@@ -93,8 +90,7 @@ def _record_failure(package_id: int, exc: HubError) -> str:
     permanent = hub_code in PERMANENT_HUB_ERRORS and not isinstance(exc, HubUnavailableError)
     if permanent or package.attempts >= settings.VANTHU_HUB_MAX_SEND_ATTEMPTS:
         package.state, package.next_attempt_at = PackageState.FAILED, None
-        for delivery in _deliveries(package):
-            OutgoingDelivery.objects.filter(pk=delivery.pk).update(transport_state=TransportState.FAILED)
+        delivery_transport_set(deliveries=_deliveries(package), state=TransportState.FAILED)
         audit_record(actor=None, event_type="exchange.failed", target=package.outgoing or package.incoming or package,
                      agency=package.agency, data={"package": package.pk, "attempts": package.attempts,
                                                   "error": package.error, "hub_error": hub_code})

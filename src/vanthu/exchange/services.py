@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.errors import ConflictError, PermissionDeniedError
+from vanthu.documents.outgoing.delivery_status import delivery_transport_set
 from vanthu.documents.outgoing.enums import TransportState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.exchange.directory import DirectorySync, exchange_directory_sync
@@ -34,10 +35,10 @@ def exchange_package_resend(*, actor: Actor, package_id: int) -> ExchangePackage
     package.save(update_fields=["state", "attempts", "next_attempt_at", "claimed_at", "error_code", "error"])
     if (package.message_type == MessageType.EDOC and package.outgoing_id is not None
             and package.business_doc_type in (BusinessType.NEW, BusinessType.REPLACE)):
-        OutgoingDelivery.objects.filter(document_id=package.outgoing_id, kind=DeliveryKind.EXTERNAL,
-                                        external_organ_id__in=package.to_organ_ids,
-                                        transport_state=TransportState.FAILED).update(
-            transport_state=TransportState.QUEUED)
+        deliveries = OutgoingDelivery.objects.filter(document_id=package.outgoing_id, kind=DeliveryKind.EXTERNAL,
+                                                     external_organ_id__in=package.to_organ_ids)
+        delivery_transport_set(deliveries=list(deliveries.select_related("document")), state=TransportState.QUEUED,
+                               only_from=(TransportState.FAILED,))
     audit_record(actor=actor.user, event_type="exchange.resend", target=package.outgoing or package,
                  agency=package.agency, data={"package": package.pk})
     transaction.on_commit(lambda: send_soon(package.pk))

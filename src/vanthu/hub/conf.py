@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from vanthu.config.env import env_int
+from vanthu.core.env import env_int
 
 MIB = 1024 * 1024
 

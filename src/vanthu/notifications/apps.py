@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "vanthu.notifications"
     label = "notifications"
     verbose_name = _("Thông báo")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once every app is loaded (Django's rule).
+        from vanthu.notifications.hooks import register
+
+        register()

@@ -6,16 +6,15 @@ that was rolled back. The e-mail task re-checks everything under a row lock; enq
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from vanthu.notifications.models import Notification
+from vanthu.notifications.tasks import send_notification_email
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +58,6 @@ def _push_all(notifications: list[Notification]) -> None:
 
 
 def _enqueue_emails(notifications: list[Notification]) -> None:
-    from vanthu.notifications.tasks import send_notification_email
-
     for n in notifications:
         if n.wants_email and n.emailed_at is None and n.user.email:
             send_notification_email.enqueue(n.pk)
@@ -71,24 +68,3 @@ def deliver(notification_ids: list[int]) -> None:
     notifications = list(Notification.objects.filter(pk__in=notification_ids).select_related("user"))
     _push_all(notifications)
     _enqueue_emails(notifications)
-
-
-def enqueue_missed_emails(*, older_than: dt.timedelta = dt.timedelta(hours=1),
-                          within: dt.timedelta = dt.timedelta(days=2)) -> int:
-    """Re-enqueue e-mails whose task was never queued (a process died between commit and ``deliver``).
-
-    Only rows older than any retry chain (5 attempts finish within ~20 minutes) and neither sent nor given up;
-    the row lock in the task makes a duplicate harmless.
-    """
-    from vanthu.notifications.tasks import send_notification_email
-
-    now = timezone.now()
-    ids = list(
-        Notification.objects.filter(
-            wants_email=True, emailed_at__isnull=True, email_failed_at__isnull=True,
-            created_at__lt=now - older_than, created_at__gte=now - within,
-        ).exclude(user__email="").values_list("pk", flat=True)[:1000]
-    )
-    for pk in ids:
-        send_notification_email.enqueue(pk)
-    return len(ids)

@@ -11,7 +11,7 @@ open write transaction blocks every other writer for that long. Instead:
 
 A task that runs twice, or two workers that pick up the same notification, meet on step 1: the database applies
 the ``UPDATE`` to one of them only, and the other sends nothing. A claim left by a crashed worker goes stale and
-the next attempt (``enqueue_missed_emails``) takes it over. The claim itself is bookkeeping of the worker, not a
+the next attempt (``missed_emails_requeue``) takes it over. The claim itself is bookkeeping of the worker, not a
 change a person sees, so it is not audited; the outcome is.
 """
 
@@ -144,3 +144,17 @@ def notification_email_send(*, notification_id: int, attempt: int = 1) -> EmailO
         return _record_failure(notification, claimed_at, attempt, exc)
     _record_sent(notification, attempt)
     return EmailOutcome.SENT
+
+
+def missed_email_ids(*, older_than: dt.timedelta = dt.timedelta(hours=1),
+                     within: dt.timedelta = dt.timedelta(days=2)) -> list[int]:
+    """E-mails whose task was never queued (a process died between commit and delivery): rows older than any
+    retry chain (5 attempts finish within ~20 minutes), neither sent nor given up. The row lock of the sending
+    task makes a duplicate harmless."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            wants_email=True, emailed_at__isnull=True, email_failed_at__isnull=True,
+            created_at__lt=now - older_than, created_at__gte=now - within,
+        ).exclude(user__email="").values_list("pk", flat=True)[:1000]
+    )

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vanthu.core.audit import audit_record
-from vanthu.documents.models import IncomingDocument
+from vanthu.notifications import delivery
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.models import Notification, NotificationPreference
 from vanthu.notifications.selectors import notification_get_for_user, notification_unread_count
@@ -105,7 +105,7 @@ def notification_emit(
     dedup_key: str,
     title: str,
     body: str = "",
-    incoming: IncomingDocument | None = None,
+    incoming_id: int | None = None,
     url: str = "",
 ) -> list[Notification]:
     """Create one notification per recipient unless that (user, dedup_key) was already notified.
@@ -116,7 +116,7 @@ def notification_emit(
     user_ids = tuple(sorted({u.pk for u in recipients if u is not None and u.is_active}))
     return _emit([NotificationSpec(
         kind=kind, user_ids=user_ids, dedup_key=dedup_key, title=title, body=body, url=url,
-        incoming_id=incoming.pk if incoming is not None else None,
+        incoming_id=incoming_id,
     )])
 
 
@@ -135,8 +135,6 @@ def notifications_emit_many(*, specs: Sequence[NotificationSpec]) -> list[Notifi
 
 def notifications_deliver(*, notification_ids: list[int]) -> None:
     """After commit: push to open browsers and queue e-mails. Never raises into the committed request."""
-    from vanthu.notifications import delivery
-
     try:
         delivery.deliver(notification_ids)
     except Exception:
@@ -151,8 +149,6 @@ def _push_unread_later(actor: Actor) -> None:
 
 def notifications_push_count(*, user_id: int, unread: int) -> None:
     """Keep the user's other open tabs in step after a read."""
-    from vanthu.notifications import delivery
-
     try:
         delivery.push(user_id=user_id, payload={"unread": unread})
     except Exception:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.utils import timezone
 from django_tasks import task
 
-from vanthu.notifications.delivery import enqueue_missed_emails
-from vanthu.notifications.emailing import EmailOutcome, notification_email_send, retry_delay
-from vanthu.notifications.reminders import deadline_reminders_scan
+from vanthu.notifications.emailing import EmailOutcome, missed_email_ids, notification_email_send, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +27,9 @@ def send_notification_email(notification_id: int, attempt: int = 1) -> str:
 
 
 @task()
-def deadline_scan(today: str | None = None) -> dict[str, int]:
-    """Đôn đốc: remind handlers of near and passed deadlines, and re-queue e-mails a crash lost.
-
-    ``today`` (ISO date) is for tests and replays.
-    """
-    day = dt.date.fromisoformat(today) if today else None
-    result = deadline_reminders_scan(today=day)
-    missed = enqueue_missed_emails()
-    return {"assignments": result.assignments, "deadline_near": result.deadline_near, "overdue": result.overdue,
-            "emails_requeued": missed}
+def missed_emails_requeue() -> int:
+    """Re-queue the e-mails a crash lost (``emailing.missed_email_ids``)."""
+    ids = missed_email_ids()
+    for pk in ids:
+        send_notification_email.enqueue(pk)
+    return len(ids)

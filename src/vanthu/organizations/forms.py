@@ -9,7 +9,6 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from vanthu.documents.enums import RegisterKind
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Position, Unit, User
@@ -118,15 +117,6 @@ class PasswordResetForm(PasswordPairMixin, BootstrapForm):
         data = super().clean() or {}
         self._check_passwords(self.user)
         return data
-
-
-class RegisterCreateForm(BootstrapForm):
-    kind = forms.ChoiceField(label=_("Loại sổ"), choices=RegisterKind.choices)
-    name = forms.CharField(label=_("Tên sổ"), max_length=200)
-
-
-class RegisterRenameForm(BootstrapForm):
-    name = forms.CharField(label=_("Tên sổ"), max_length=200)
 
 
 class CalendarDayForm(BootstrapForm):

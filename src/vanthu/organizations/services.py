@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
-from vanthu.core.errors import ApplicationError, PermissionDeniedError
-from vanthu.documents.enums import RegisterKind
-from vanthu.documents.models import Register
+from vanthu.core.errors import ApplicationError, PermissionDeniedError, refuse_if
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.codes import normalize_code
+from vanthu.organizations.effects import AgencyCreated, PasswordReset, agency_created, password_reset
 from vanthu.organizations.models import Agency, AgencyLevel, Membership, Position, Role, Unit, User
-
-DEFAULT_REGISTERS = [
-    (RegisterKind.INCOMING, "Sổ đăng ký văn bản đến"),
-    (RegisterKind.SECRET_INCOMING, "Sổ đăng ký văn bản đến mật"),
-    (RegisterKind.OUTGOING, "Sổ đăng ký văn bản đi"),
-    (RegisterKind.SECRET_OUTGOING, "Sổ đăng ký văn bản đi mật"),
-]
+from vanthu.organizations.permissions import can_administer
 
 
 def _validation_error(exc: ValidationError) -> ApplicationError:
@@ -35,10 +29,7 @@ def _require_sysadmin(actor: Actor | None) -> None:
 
 
 def _require_agency_admin(actor: Actor | None, agency: Agency) -> None:
-    if actor is None or actor.is_sysadmin:
-        return
-    if actor.agency_id != agency.pk or not actor.is_agency_admin:
-        raise PermissionDeniedError("forbidden", _("Chỉ quản trị cơ quan được thực hiện thao tác này."))
+    refuse_if(can_administer(actor, agency))
 
 
 @transaction.atomic
@@ -46,7 +37,8 @@ def agency_create(
     *, actor: Actor | None, name: str, abbreviation: str, organ_id: str | None, kind: str = "STATE",
     level_code: str | None = None, parent: Agency | None = None, place_name: str = "", email: str = "",
 ) -> Agency:
-    """Create an agency with its default registers. ``actor=None`` only for installation commands."""
+    """Create an agency (its default register books follow: ``effects.agency_created``). ``actor=None`` only for
+    installation commands."""
     _require_sysadmin(actor)
     agency = Agency(
         name=name.strip(), abbreviation=abbreviation.strip(), organ_id=normalize_code(organ_id) if organ_id else None,
@@ -58,13 +50,11 @@ def agency_create(
     except ValidationError as exc:
         raise _validation_error(exc) from exc
     agency.save()
-    if not agency.is_external:
-        for kind_code, register_name in DEFAULT_REGISTERS:
-            Register.objects.create(agency=agency, kind=kind_code, name=register_name, is_default=True)
     audit_record(
         actor=actor.user if actor else None, event_type="agency.created", target=agency, agency=agency,
         data={"name": agency.name, "organ_id": agency.organ_id, "kind": agency.kind},
     )
+    agency_created.run(AgencyCreated(agency=agency, actor=actor))
     return agency
 
 
@@ -172,7 +162,7 @@ def _require_not_privileged(actor: Actor, user: User) -> None:
         raise PermissionDeniedError("forbidden", _("Không được thay đổi tài khoản quản trị hệ thống."))
 
 
-def _full_clean(instance: Unit | Position | Register) -> None:
+def _full_clean(instance: Unit | Position) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
@@ -275,13 +265,8 @@ def user_password_reset_check(*, actor: Actor, membership: Membership) -> None:
 
 @transaction.atomic
 def user_password_reset(*, actor: Actor, membership: Membership, password: str) -> User:
-    """Set a new password for an official of the agency and revoke their API tokens. The password itself never
-    reaches the audit log."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.utils import timezone
-
-    from vanthu.api.models import ApiToken
-
+    """Set a new password for an official of the agency (their API tokens are revoked: ``effects.password_reset``).
+    The password itself never reaches the audit log."""
     user_password_reset_check(actor=actor, membership=membership)
     user = membership.user
     try:
@@ -290,56 +275,7 @@ def user_password_reset(*, actor: Actor, membership: Membership, password: str) 
         raise _validation_error(exc) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
-    revoked = sorted(
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("pk", flat=True)
-    )
-    if revoked:
-        ApiToken.objects.filter(pk__in=revoked).update(revoked_at=timezone.now())
     audit_record(actor=actor.user, event_type="user.password_reset", target=user, agency=membership.agency,
-                 data={"username": user.username, "revoked_tokens": revoked})
+                 data={"username": user.username})
+    password_reset.run(PasswordReset(user=user, agency=membership.agency, actor=actor))
     return user
-
-
-@transaction.atomic
-def register_create(*, actor: Actor, agency: Agency, kind: str, name: str) -> Register:
-    """An extra register of a kind. The first register of a kind becomes its default."""
-    _require_agency_admin(actor, agency)
-    if kind not in RegisterKind.values:
-        raise ApplicationError("invalid_kind", _("Loại sổ không hợp lệ."))
-    has_default = Register.objects.filter(agency=agency, kind=kind, is_default=True, is_active=True).exists()
-    register = Register(agency=agency, kind=kind, name=name.strip(), is_default=not has_default)
-    _full_clean(register)
-    register.save()
-    audit_record(actor=actor.user, event_type="register.created", target=register, agency=agency,
-                 data={"kind": kind, "name": register.name, "is_default": register.is_default})
-    return register
-
-
-@transaction.atomic
-def register_rename(*, actor: Actor, register: Register, name: str) -> Register:
-    _require_agency_admin(actor, register.agency)
-    old = register.name
-    register.name = name.strip()
-    _full_clean(register)
-    register.save(update_fields=["name"])
-    audit_record(actor=actor.user, event_type="register.renamed", target=register, agency=register.agency,
-                 data={"old": old, "new": register.name})
-    return register
-
-
-@transaction.atomic
-def register_set_default(*, actor: Actor, register: Register) -> Register:
-    """One default register per kind and agency. Locks the registers of that kind in id order first."""
-    _require_agency_admin(actor, register.agency)
-    if not register.is_active:
-        raise ApplicationError("register_inactive", _("Sổ đã ngừng sử dụng, không thể đặt làm mặc định."))
-    siblings = list(
-        Register.objects.select_for_update().filter(agency_id=register.agency_id, kind=register.kind).order_by("id")
-    )
-    old_default = [r.pk for r in siblings if r.is_default and r.pk != register.pk]
-    Register.objects.filter(pk__in=old_default).update(is_default=False)
-    register.is_default = True
-    register.save(update_fields=["is_default"])
-    audit_record(actor=actor.user, event_type="register.default_set", target=register, agency=register.agency,
-                 data={"kind": register.kind, "previous": old_default})
-    return register

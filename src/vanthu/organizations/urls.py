@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vanthu.organizations.views import calendar, home, members, positions, registers, units
+from vanthu.organizations.views import calendar, home, members, positions, units
 
 app_name = "organizations"
 urlpatterns = [
@@ -19,10 +19,6 @@ urlpatterns = [
     path("nguoi-dung/<int:membership_id>/vai-tro/", members.member_roles, name="member_roles"),
     path("nguoi-dung/<int:membership_id>/ngung/", members.member_deactivate_view, name="member_deactivate"),
     path("nguoi-dung/<int:membership_id>/mat-khau/", members.member_password, name="member_password"),
-    path("so-van-ban/", registers.register_list, name="register_list"),
-    path("so-van-ban/them/", registers.register_add, name="register_add"),
-    path("so-van-ban/<int:register_id>/sua/", registers.register_edit, name="register_edit"),
-    path("so-van-ban/<int:register_id>/mac-dinh/", registers.register_default, name="register_default"),
     path("lich-lam-viec/", calendar.calendar, name="calendar"),
     path("lich-lam-viec/ngay-nghi/them/", calendar.holiday_add_view, name="holiday_add"),
     path("lich-lam-viec/ngay-nghi/<int:holiday_id>/xoa/", calendar.holiday_remove_view, name="holiday_remove"),

@@ -1,7 +1,7 @@
 """Rollups kept current (issue "Monthly statistics", item 5): ``MonthlyStat`` rows recomputed per (agency, month).
 
-Every change that can move a figure marks the months it touches dirty in its own transaction (``stat_touch``:
-the document transitions, a new incoming document, a package leaving for the hub); after commit a task recomputes
+Every change that can move a figure marks the months it touches dirty in its own transaction (``reports.dirty``,
+run as effects of the document changes: ``reports.effects``); after commit a task recomputes
 the dirty (agency, month) pairs from the documents with the definitions of ``reports.metrics``, so a rollup is
 always a from-scratch computation of its month, never an increment that could drift. Snapshot figures of the month
 still running (open, overdue) also move with the clock: the worker refreshes the current month of every agency
@@ -11,7 +11,6 @@ everything.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import operator
 from collections import defaultdict
@@ -22,8 +21,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from vanthu.core.calendar import VIETNAM
-from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
+from vanthu.core.calendar import month_of
+from vanthu.documents.models import IncomingDocument
+from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, OutgoingDocument
 from vanthu.organizations.models import Agency
 from vanthu.reports.metrics import (
     INCOMING_FILTERS,
@@ -42,33 +42,6 @@ _SIMPLE_INCOMING = ("received", "received_paper", "received_secret", "returned",
                     "completed_due", "open_end", "overdue_open")
 _SIMPLE_OUTGOING = ("sent", "sent_internal", "sent_paper", "sent_secret", "sent_personal_signed",
                     "sent_org_signed", "recalled")
-
-
-def _month_of(moment: dt.datetime | dt.date) -> tuple[int, int]:
-    if isinstance(moment, dt.datetime):
-        moment = timezone.localtime(moment, VIETNAM).date() if timezone.is_aware(moment) else moment.date()
-    return moment.year, moment.month
-
-
-def stat_touch(*, agency_id: int | None, moments: Iterable[dt.datetime | dt.date | None]) -> None:
-    """Mark the months of ``moments`` (and the current month: open and overdue are counted as of now) of the
-    agency for recomputation, in the caller's transaction; the recomputation runs after commit."""
-    if agency_id is None:
-        return
-    now = timezone.now()
-    months = {_month_of(m) for m in moments if m is not None} | {_month_of(now)}
-    # A mark that exists gets a new time (oldest marks are recomputed first).
-    StatDirty.objects.bulk_create(
-        [StatDirty(agency_id=agency_id, year=y, month=m, marked_at=now) for y, m in sorted(months)],
-        update_conflicts=True, unique_fields=["agency", "year", "month"], update_fields=["marked_at"])
-    transaction.on_commit(_refresh_soon)
-
-
-def _refresh_soon() -> None:
-    from vanthu.core.tasking import enqueue_once
-    from vanthu.reports.tasks import stats_refresh
-
-    enqueue_once(stats_refresh)
 
 
 Key = tuple[int, int | None]  # (agency, unit); unit None: documents with no unit
@@ -192,16 +165,14 @@ def stats_rebuild(*, first: tuple[int, int] | None = None, last: tuple[int, int]
                   agency_ids: Iterable[int] | None = None) -> int:
     """Recompute every agency-month from ``first`` (default: the first month with a document) to ``last``
     (default: this month). Returns the number of agency-months recomputed."""
-    from vanthu.documents.models import IncomingDocument
-    from vanthu.documents.outgoing.models import OutgoingDocument
 
     if first is None:
         candidates = [IncomingDocument.objects.order_by("arrived_at").values_list("arrived_at", flat=True).first(),
                       OutgoingDocument.objects.exclude(issued_at=None).order_by("issued_at")
                       .values_list("issued_at", flat=True).first()]
         present = [c for c in candidates if c is not None]
-        first = _month_of(min(present)) if present else _month_of(timezone.now())
-    last = last or _month_of(timezone.now())
+        first = month_of(min(present)) if present else month_of(timezone.now())
+    last = last or month_of(timezone.now())
     ids = (list(agency_ids) if agency_ids is not None
            else list(Agency.objects.order_by("id").values_list("pk", flat=True)))
     count = 0
@@ -214,5 +185,5 @@ def stats_rebuild(*, first: tuple[int, int] | None = None, last: tuple[int, int]
 
 def stats_refresh_current() -> int:
     """The month running now, for every agency: its open and overdue figures move with the clock."""
-    year, month = _month_of(timezone.now())
+    year, month = month_of(timezone.now())
     return stats_rebuild(first=(year, month), last=(year, month))

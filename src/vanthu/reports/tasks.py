@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from vanthu.reports.generation import monthly_reports_generate
 from vanthu.reports.rollup import stats_refresh_current, stats_refresh_dirty
 
 
@@ -19,10 +20,7 @@ def stats_refresh_now() -> int:
     return stats_refresh_current()
 
 
-
 @task()
 def stats_monthly_reports() -> int:
     """After a month ends: generate and keep its reports (province, incoming handling, outgoing)."""
-    from vanthu.reports.generation import monthly_reports_generate
-
     return monthly_reports_generate()

@@ -1,9 +1,8 @@
-"""Keeping the search index in step with the documents (called by services and tasks; no signals).
+"""Keeping the search index in step with the documents.
 
-``search_index_incoming`` is the one function other code calls after changing what a document says: the
-document services call it at the end of create/receive/register/update, and the file task calls it after
-extracting text. It needs no actor: it only mirrors data the caller was already allowed to write, and every
-read of the index goes back through ``incoming_list_for_user``.
+``search_index_incoming`` rebuilds one document's entry: run as an effect of every change of what a document says
+(``search.effects``), and by the file task after extracting text. It needs no actor: it only mirrors data the
+caller was already allowed to write, and every read of the index goes back through ``incoming_list_for_user``.
 """
 
 from __future__ import annotations
@@ -15,9 +14,16 @@ from django.db.models import Prefetch, QuerySet
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.files import text_extract
+from vanthu.documents.enums import IncomingState
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.search.models import SearchEntry
 from vanthu.search.normalize import index_text
+
+# The fields ``_meta_source`` reads: a change of any of them rebuilds the entry.
+INDEXED_FIELDS = frozenset({
+    "code_number", "code_notation", "issued_date", "arrival_number", "document_type", "document_type_id",
+    "subject", "organ_name", "organ_id", "signer_full_name", "signer_position", "to_places", "description", "note",
+})
 
 # to_tsvector refuses more than 1 MB; a long attachment is still found by its first ~300 000 characters.
 MAX_BODY_CHARS = 300_000
@@ -59,8 +65,9 @@ def _documents() -> QuerySet[IncomingDocument]:
 
 @transaction.atomic
 def search_index_incoming(*, document_id: int) -> None:
-    """Rebuild the entry of one document (removed if the document is gone)."""
-    document = _documents().filter(pk=document_id).first()
+    """Rebuild the entry of one document (removed if the document is gone, or recalled: a tombstone is kept for the
+    record, not to be found)."""
+    document = _documents().exclude(state=IncomingState.RECALLED).filter(pk=document_id).first()
     if document is None:
         SearchEntry.objects.filter(document_id=document_id).delete()
         return
@@ -85,7 +92,7 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
         if not ids:
             return count
         with transaction.atomic():
-            documents = list(_documents().filter(pk__in=ids))
+            documents = list(_documents().exclude(state=IncomingState.RECALLED).filter(pk__in=ids))
             SearchEntry.objects.filter(document_id__in=ids).delete()
             SearchEntry.objects.bulk_create([_entry_for(d, d.files.all()) for d in documents])
         count += len(documents)

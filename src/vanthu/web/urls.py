@@ -1,10 +1,26 @@
 from django.urls import include, path
 
-from vanthu.web.views import account, home, incoming_actions, incoming_detail, incoming_forms, incoming_list
+from vanthu.organizations import urls as organizations_urls
+from vanthu.web.views import (
+    account,
+    admin_registers,
+    home,
+    incoming_actions,
+    incoming_detail,
+    incoming_forms,
+    incoming_list,
+)
 
 app_name = "web"
 
 _assignment = "van-ban-den/<int:pk>/phan-viec/<int:assignment_id>/"
+
+admin_register_urls = [
+    path("so-van-ban/", admin_registers.register_list, name="register_list"),
+    path("so-van-ban/them/", admin_registers.register_add, name="register_add"),
+    path("so-van-ban/<int:register_id>/sua/", admin_registers.register_edit, name="register_edit"),
+    path("so-van-ban/<int:register_id>/mac-dinh/", admin_registers.register_default, name="register_default"),
+]
 
 urlpatterns = [
     path("", home.home_view, name="home"),
@@ -39,5 +55,6 @@ urlpatterns = [
     path("so-van-ban/", include("vanthu.web.registers_urls")),
     path("lien-thong/", include("vanthu.web.exchange_urls")),
     path("thong-bao/", include("vanthu.notifications.urls")),
-    path("quan-tri/", include("vanthu.organizations.urls")),
+    # Quản trị cơ quan: the organisation screens, plus the register books (a documents concept) in the same section.
+    path("quan-tri/", include(([*organizations_urls.urlpatterns, *admin_register_urls], "organizations"))),
 ]

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vanthu.documents.models import IncomingDocument
 from vanthu.organizations.models import Unit
 from vanthu.workflows.enums import AssignmentState, HandlerRole, NoteKind
 
@@ -12,7 +11,7 @@ from vanthu.workflows.enums import AssignmentState, HandlerRole, NoteKind
 class Direction(models.Model):
     """Ý kiến chỉ đạo: a leader's minute on an incoming document. A re-direction supersedes the previous one."""
 
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="directions")
+    incoming = models.ForeignKey("documents.IncomingDocument", on_delete=models.CASCADE, related_name="directions")
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     instruction = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
@@ -33,7 +32,7 @@ class Assignment(models.Model):
     (``parent``) with the same role and an equal or earlier sub-deadline.
     """
 
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="assignments")
+    incoming = models.ForeignKey("documents.IncomingDocument", on_delete=models.CASCADE, related_name="assignments")
     direction = models.ForeignKey(Direction, on_delete=models.CASCADE, related_name="assignments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     role = models.CharField(max_length=12, choices=HandlerRole.choices)
@@ -75,7 +74,7 @@ class Assignment(models.Model):
 class ProcessingNote(models.Model):
     """Progress, opinions and co-operation input recorded by a handler."""
 
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="notes")
+    incoming = models.ForeignKey("documents.IncomingDocument", on_delete=models.CASCADE, related_name="notes")
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=NoteKind.choices, default=NoteKind.PROGRESS)

@@ -23,17 +23,17 @@ from vanthu.api.schemas import (
     RegisterIn,
     ShareIn,
 )
-from vanthu.documents.models import IncomingDocument
-from vanthu.documents.selectors import incoming_get_for_user
-from vanthu.documents.services import incoming_present, incoming_register, incoming_return, incoming_share
-from vanthu.organizations.actor import Actor
-from vanthu.workflows.services import (
+from vanthu.documents.handling import (
     DirectionInput,
     Handler,
     direction_create,
     incoming_close_for_information,
     incoming_reopen,
 )
+from vanthu.documents.models import IncomingDocument
+from vanthu.documents.selectors import incoming_get_for_user
+from vanthu.documents.services import incoming_present, incoming_register, incoming_return, incoming_share
+from vanthu.organizations.actor import Actor
 
 router = Router(tags=["Xử lý văn bản đến"])
 

@@ -9,15 +9,15 @@ from ninja import Router
 from vanthu.api.auth import request_actor
 from vanthu.api.schemas import AssignmentOut, CompleteIn, DelegateIn, ErrorOut, NoteIn, NoteOut, PathId
 from vanthu.core.errors import NotFoundError
-from vanthu.documents.selectors import incoming_queryset_for_user
-from vanthu.organizations.actor import Actor
-from vanthu.workflows.models import Assignment, ProcessingNote
-from vanthu.workflows.services import (
+from vanthu.documents.handling import (
     assignment_complete,
     assignment_delegate,
     assignment_mark_read,
     processing_note_add,
 )
+from vanthu.documents.selectors import incoming_queryset_for_user
+from vanthu.organizations.actor import Actor
+from vanthu.workflows.models import Assignment, ProcessingNote
 
 router = Router(tags=["Phần việc được giao"])
 

@@ -33,6 +33,13 @@ from vanthu.demo.outgoing.plans import ATTACHMENT_ROWS, PLANS, SENDERS, Plan, S
 from vanthu.demo.pdf import DemoLetter, demo_letter_pdf
 from vanthu.demo.pki.register import DEMO_PIN
 from vanthu.documents.convert import office_available
+from vanthu.documents.handling import (
+    DirectionInput,
+    assignment_complete,
+    assignment_delegate,
+    direction_create,
+    processing_note_add,
+)
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.distribution import ExternalRecipient
 from vanthu.documents.outgoing.enums import ReviewKind
@@ -62,13 +69,6 @@ from vanthu.signing.models import SigningJob, SigningJobState
 from vanthu.signing.tasks import signing_job_wait
 from vanthu.workflows.enums import HandlerRole
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import (
-    DirectionInput,
-    assignment_complete,
-    assignment_delegate,
-    direction_create,
-    processing_note_add,
-)
 
 
 @dataclass(frozen=True)

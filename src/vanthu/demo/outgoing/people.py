@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError
 from vanthu.demo.data import AGENCIES, AgencySpec
+from vanthu.documents.handling import (
+    Handler,
+)
 from vanthu.organizations.actor import Actor, actor_for
 from vanthu.organizations.models import Agency, Unit, User
 from vanthu.signing.models import CertificateKind, KeyDevice, KeyDeviceKind
 from vanthu.signing.selectors import key_devices_for, seal_image_for, signature_image_for
-from vanthu.workflows.services import (
-    Handler,
-)
 
 
 def _user(username: str) -> User | None:

@@ -1,12 +1,13 @@
-"""What each recipient reports back about an issued document (QCVN 102 status codes, STANDARDS.md (c)).
+"""What each recipient reports back about an issued document (QCVN 102 status codes, docs/standards/status-codes.md),
+and how a delivery to another deployment travels (``delivery_transport_set``).
 
-``delivery_status_record`` is the single entry point. Inside one deployment the incoming transitions call it
-through ``delivery_status_from_incoming`` in the transaction of the recipient's move; the exchange connector
-(issue 4) calls it for every status package it receives from the hub.
+``delivery_status_record`` is the single entry point. Inside one deployment the recipient's moves reach it through
+``delivery_status_from_incoming``, an effect of ``documents.effects.incoming_changed`` run in the transaction of the
+move; the exchange connector calls it for every status package it receives from the hub.
 
-Rules (STANDARDS.md (c)): every report is kept as a ``DeliveryStatusEvent``, duplicates and out-of-order ones
-included; the delivery shows the report with the latest timestamp; 02 (returned), 15 (recall agreed) and 16
-(recall refused) are terminal: once one is shown, later reports go to the history only.
+Rules (docs/standards/status-codes.md): every report is kept as a ``DeliveryStatusEvent``, duplicates and
+out-of-order ones included; the delivery shows the report with the latest timestamp; 02 (returned), 15 (recall
+agreed) and 16 (recall refused) are terminal: once one is shown, later reports go to the history only.
 
 Locking rule: the delivery row is locked (``SELECT … FOR UPDATE``) while its status changes. Callers that also
 lock documents lock them first (the outgoing document, then the incoming copy, then the delivery).
@@ -24,13 +25,17 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.errors import ApplicationError
 from vanthu.core.models import AuditEvent
-from vanthu.documents.models import IncomingDocument
-from vanthu.documents.outgoing.enums import TERMINAL_STATUS_CODES, DeliveryStatus, delivery_status_label
+from vanthu.documents.effects import DeliveryTransport, IncomingChange, delivery_transported
+from vanthu.documents.outgoing.enums import (
+    TERMINAL_STATUS_CODES,
+    DeliveryStatus,
+    TransportState,
+    delivery_status_label,
+)
 from vanthu.documents.outgoing.models import DeliveryStatusEvent, OutgoingDelivery, RecallState
 from vanthu.documents.outgoing.selectors import delivery_recipient_name
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.services import notification_emit
-from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import User
 
 RECALL_STATES = {
@@ -137,17 +142,41 @@ def _notify_returned(delivery: OutgoingDelivery, reason: str) -> None:
     )
 
 
-def delivery_status_from_incoming(
-    *, document: IncomingDocument, code: str, actor: Actor, data: dict[str, Any]
-) -> list[DeliveryStatusEvent]:
+def delivery_status_from_incoming(change: IncomingChange) -> list[DeliveryStatusEvent]:
     """The recipient's copy moved (register 03, return 02, direct 04, start/reopen 05, complete 06, recall 15/16):
-    report it to the sending deliveries of this deployment. Called by ``documents.transitions.transition_apply``
-    inside the recipient's transaction; copies received from the hub have no delivery here."""
+    report it to the sending deliveries of this deployment. An effect of ``incoming_changed``, inside the
+    recipient's transaction; copies received from the hub have no delivery here."""
+    if not change.status_code or change.actor is None:
+        return []
+    actor = change.actor
     staff = actor.user.full_name or actor.user.get_username()
     if actor.unit is not None:
         staff = f"{staff} — {actor.unit.name}"
-    description = str(data.get("reason") or "")
+    description = str(change.data.get("reason") or "")
     return [
-        delivery_status_record(delivery=delivery, code=code, description=description, staff=staff)
-        for delivery in OutgoingDelivery.objects.filter(incoming_id=document.pk).order_by("id")
+        delivery_status_record(delivery=delivery, code=change.status_code, description=description, staff=staff)
+        for delivery in OutgoingDelivery.objects.filter(incoming_id=change.document.pk).order_by("id")
     ]
+
+
+def delivery_transport_set(*, deliveries: list[OutgoingDelivery], state: str, at: dt.datetime | None = None,
+                           only_from: tuple[str, ...] = ()) -> None:
+    """Record how deliveries to another deployment travel (queued, sent, failed, cancelled) — called by the exchange
+    connector in its transaction — and run the ``delivery_transported`` effects (statistics count what left by the
+    moment it left). ``only_from`` limits the change to deliveries still in one of those states."""
+    if not deliveries:
+        return
+    rows = OutgoingDelivery.objects.filter(pk__in=[d.pk for d in deliveries])
+    if only_from:
+        rows = rows.filter(transport_state__in=only_from)
+    ids = tuple(sorted(rows.values_list("pk", flat=True)))
+    if not ids:
+        return
+    values: dict[str, Any] = {"transport_state": state}
+    if state == TransportState.SENT:
+        values["sent_at"] = at or timezone.now()
+    OutgoingDelivery.objects.filter(pk__in=ids).update(**values)
+    first = deliveries[0]
+    delivery_transported.run(DeliveryTransport(agency_id=first.document.agency_id, document_id=first.document_id,
+                                               delivery_ids=ids, state=state, at=at or timezone.now()))
+

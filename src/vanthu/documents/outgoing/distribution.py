@@ -22,27 +22,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from vanthu.core.files import UploadedContent, file_check
-from vanthu.documents.enums import Channel, IncomingState
+from vanthu.documents.effects import external_transport
+from vanthu.documents.enums import Channel
 from vanthu.documents.inputs import IncomingInput
-from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.enums import DeliveryStatus, OutgoingState
 from vanthu.documents.outgoing.issuing import outgoing_assert_can_send_electronically
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, OutgoingDocument
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.transitions import lock_outgoing_in_order, transition_apply, transition_check
-from vanthu.documents.services import incoming_receive_electronic
-from vanthu.documents.transitions import lock_document
+from vanthu.documents.services import incoming_mark_replaced, incoming_receive_electronic
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.services import NotificationSpec, notifications_emit_many
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Unit
-from vanthu.search.index import search_index_incoming
 from vanthu.signing.validation.report_pdf import (
     SIGNATURE_REPORT_FILENAME,
     signature_report_heading,
@@ -83,23 +80,28 @@ def exchange_enqueue(
     *, document: OutgoingDocument, deliveries: Sequence[OutgoingDelivery], actor: Actor, business: int = 0,
     reason: str = "", replaces: OutgoingDocument | None = None,
 ) -> None:
-    """Hand EXTERNAL deliveries to the inter-agency exchange, in the caller's transaction: one edXML package for
-    all of them goes to the outbox (``vanthu.exchange.outbox``). ``business`` is the edXML BussinessDocType: 0 new,
-    1 recall, 2 update, 3 replace. Not connected to a hub: refused (``exchange_not_connected``), so nothing is
-    recorded as sent that cannot be delivered."""
-    from vanthu.exchange.outbox import package_enqueue_document
-
-    if deliveries:
-        package_enqueue_document(document=document, deliveries=deliveries, actor=actor, business=business,
-                                 reason=reason, replaces=replaces)
+    """Hand EXTERNAL deliveries to the inter-agency exchange (``documents.effects.external_transport``), in the
+    caller's transaction: one edXML package for all of them goes to the outbox. ``business`` is the edXML
+    BussinessDocType: 0 new, 1 recall, 2 update, 3 replace. No transport, or not connected to a hub: refused
+    (``exchange_not_connected``), so nothing is recorded as sent that cannot be delivered."""
+    if not deliveries:
+        return
+    transport = external_transport.get()
+    if transport is None:
+        first = deliveries[0]
+        raise ApplicationError(
+            "exchange_not_connected",
+            _("Chưa kết nối trục liên thông văn bản: chưa gửi được văn bản đến %(name)s (%(code)s).")
+            % {"name": first.external_name, "code": first.external_organ_id}, {"organ_id": first.external_organ_id})
+    transport.enqueue(document=document, deliveries=deliveries, actor=actor, business=business, reason=reason,
+                      replaces=replaces)
 
 
 def exchange_cancel_unsent(*, delivery: OutgoingDelivery, actor: Actor, reason: str) -> bool:
     """Withdraw an EXTERNAL delivery whose package has not left the outbox (queued, or failed for good); True if
     so. A package a worker is sending right now is left alone: the recipient gets a recall instead."""
-    from vanthu.exchange.outbox import package_withdraw_recipient
-
-    return package_withdraw_recipient(delivery=delivery, actor=actor, reason=reason)
+    transport = external_transport.get()
+    return transport is not None and transport.withdraw(delivery=delivery, actor=actor, reason=reason)
 
 
 def signature_report_for(document: OutgoingDocument, files: Sequence[UploadedContent]) -> UploadedContent:
@@ -327,11 +329,4 @@ def _mark_replaced(*, old: OutgoingDocument, new: OutgoingDocument, actor: Actor
         "ref": new.reference, "date": issued}
     copies = old.deliveries.filter(incoming__isnull=False).order_by("incoming_id").values_list("incoming_id", flat=True)
     for incoming_id in copies:
-        copy: IncomingDocument = lock_document(incoming_id)
-        if copy.state in (IncomingState.RETURNED, IncomingState.RECALLED):
-            continue
-        copy.note = f"{copy.note}\n{text}".strip()
-        copy.save(update_fields=["note", "updated_at"])
-        audit_record(actor=actor.user, event_type="incoming.replaced", target=copy, agency=copy.agency,
-                     data={"note": text, "replaced_by": exchange_document_id(new)})
-        search_index_incoming(document_id=copy.pk)
+        incoming_mark_replaced(document_id=incoming_id, text=text, replaced_by=exchange_document_id(new), actor=actor)

@@ -1,4 +1,4 @@
-"""The outgoing-document life cycle as data (DOMAIN.md §4). One place checks every move."""
+"""The outgoing-document life cycle as data (docs/domain/outgoing.md). One place checks every move."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.errors import ConflictError, PermissionDeniedError
+from vanthu.documents.effects import OutgoingChange, outgoing_changed
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.organizations.actor import Actor
@@ -79,25 +80,22 @@ def transition_apply(
     data: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
 ) -> None:
-    """Move the document, save the changed fields and write the audit event ``outgoing.<action>`` in one go."""
+    """Move the document, save the changed fields, write the audit event ``outgoing.<action>`` and run the
+    effects of the change (``documents.effects.outgoing_changed``) in one go, in the caller's transaction."""
     old_state = document.state
-    issued_before = document.issued_at
     changed = dict(fields or {})
     if transition.target is not None:
         changed["state"] = transition.target
+    previous = {name: getattr(document, name) for name in changed}
     for name, value in changed.items():
         setattr(document, name, value)
     if changed:
         document.save(update_fields=[*changed.keys(), "updated_at"])
-    if issued_before is not None or document.issued_at is not None:
-        # An issued document counts in the month of its issue (DOMAIN.md §7): recompute it after commit.
-        from vanthu.reports.rollup import stat_touch
-
-        stat_touch(agency_id=document.agency_id, moments=[issued_before, document.issued_at])
     audit_record(
         actor=actor.user, event_type=f"outgoing.{transition.action}", target=document, agency=document.agency,
         data={"from": old_state, "to": document.state, **(data or {})},
     )
+    outgoing_changed.run(OutgoingChange(document=document, action=transition.action, actor=actor, previous=previous))
 
 
 def lock_outgoing(document_id: int) -> OutgoingDocument:

@@ -17,10 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from vanthu.documents.models import Register
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Membership, Position, Role, Unit
 from vanthu.organizations.otp import refuse_half_authenticated
+from vanthu.organizations.permissions import admin_agency_id
 
 P = ParamSpec("P")
 AdminView = Callable[Concatenate[HttpRequest, Actor, P], HttpResponse]
@@ -74,13 +74,6 @@ def report_error(request: HttpRequest, exc: ApplicationError) -> None:
     messages.error(request, str(exc.message))
 
 
-def admin_agency_id(actor: Actor) -> int:
-    """The agency the actor administers; the decorators guarantee there is one."""
-    if actor.agency_id is None:
-        raise NotFoundError("not_found", _("Bạn chưa thuộc cơ quan nào."))
-    return actor.agency_id
-
-
 def unit_list_for_admin(*, actor: Actor) -> QuerySet[Unit]:
     return Unit.objects.filter(agency_id=admin_agency_id(actor)).select_related("parent").order_by("-is_active", "name")
 
@@ -120,19 +113,6 @@ def membership_get_for_admin(*, actor: Actor, membership_id: int) -> Membership:
     if membership is None:
         raise NotFoundError("not_found", _("Không tìm thấy người dùng."))
     return membership
-
-
-def register_list_for_admin(*, actor: Actor) -> QuerySet[Register]:
-    return Register.objects.filter(agency_id=admin_agency_id(actor)).order_by("kind", "-is_default", "name")
-
-
-def register_get_for_admin(*, actor: Actor, register_id: int) -> Register:
-    register = (
-        Register.objects.select_related("agency").filter(pk=register_id, agency_id=admin_agency_id(actor)).first()
-    )
-    if register is None:
-        raise NotFoundError("not_found", _("Không tìm thấy sổ văn bản."))
-    return register
 
 
 def form_context(*, title: str, form: Any, back_url: str, submit_label: str | None = None) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from vanthu.core.errors import ApplicationError
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.forms import PositionForm
 from vanthu.organizations.models import Position
+from vanthu.organizations.permissions import admin_agency_id
 from vanthu.organizations.services import position_create, position_update
 from vanthu.organizations.views.base import (
-    admin_agency_id,
     agency_admin_view,
     form_context,
     position_get_for_admin,

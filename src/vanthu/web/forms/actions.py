@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core.errors import ApplicationError
+from vanthu.documents.handling import DirectionInput, Handler
 from vanthu.web.forms.fields import VnDateField
 from vanthu.workflows.enums import NoteKind
-from vanthu.workflows.services import DirectionInput, Handler
 
 Choices = list[tuple[Any, str]]
 

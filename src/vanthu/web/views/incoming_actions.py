@@ -16,6 +16,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanthu.documents.handling import (
+    assignment_complete,
+    assignment_delegate,
+    assignment_mark_read,
+    direction_create,
+    incoming_close_for_information,
+    incoming_reopen,
+    processing_note_add,
+)
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.recall import incoming_recall_agree, incoming_recall_refuse
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return, incoming_share
@@ -35,15 +44,6 @@ from vanthu.web.selectors import assignment_on_document, people_choices
 from vanthu.web.views.common import actor_required, document_or_404, form_errors_text, run_action
 from vanthu.workflows.enums import NoteKind
 from vanthu.workflows.models import Assignment
-from vanthu.workflows.services import (
-    assignment_complete,
-    assignment_delegate,
-    assignment_mark_read,
-    direction_create,
-    incoming_close_for_information,
-    incoming_reopen,
-    processing_note_add,
-)
 
 
 def _detail(pk: int) -> str:

@@ -1,19 +1,14 @@
 """``vanthu worker``: the django-tasks database worker plus the periodic jobs.
 
 The scheduler thread only enqueues tasks (at most one waiting or running per task, whatever the number of workers),
-so the work itself runs in the worker like any other task and survives a crash of the process that scheduled it:
-
-- the deadline scan (đôn đốc), every ``VANTHU_SCAN_MINUTES`` (15);
-- finished task results older than a week are deleted every six hours (the scheduler itself does it);
-- the statistics: dirty agency-months every minute, the current month of every agency hourly, and the reports
-  of the month that ended (made once, checked hourly);
-- when a hub is configured: the receive loop every ``VANTHU_HUB_POLL_SECONDS``, the outbox retries every
-  ``RETRY_TICK_SECONDS``, the directory refresh every hour.
+so the work itself runs in the worker like any other task and survives a crash of the process that scheduled it.
+The jobs are those the apps registered (``core.periodic``): the deadline scan (notifications), the statistics
+(reports), the receive loop, the outbox retries and the directory (exchange, when a hub is configured), and —
+the worker's own — the pruning of finished task results older than a week, every six hours.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -27,35 +22,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from vanthu.core.tasking import enqueue_once as task_enqueue_once
+from vanthu.core.periodic import PeriodicJob, periodic_jobs
+from vanthu.core.tasking import enqueue_once
 
 logger = logging.getLogger(__name__)
-SCAN_TASK = "vanthu.notifications.tasks.deadline_scan"
-RETRY_TICK_SECONDS = 15.0
 PRUNE_SECONDS = 6 * 3600.0
-STATS_SECONDS = 60.0  # a safety net: each change also asks for a recomputation when it commits
-STATS_MONTH_SECONDS = 3600.0
 RESULT_DAYS = 7
-DIRECTORY_SECONDS = 3600.0
-
-
-def enqueue_once(module: str, name: str) -> bool:
-    """Enqueue ``module.name`` unless one is already waiting or running (several workers may be scheduling).
-    False when there is no such task."""
-    try:
-        tasks = importlib.import_module(module)
-    except ImportError:
-        return False
-    task = getattr(tasks, name, None)
-    if task is None:
-        return False
-    task_enqueue_once(task)
-    return True
-
-
-def scan_enqueue() -> bool:
-    """The deadline scan; False when the notifications app has no ``deadline_scan`` task."""
-    return enqueue_once("vanthu.notifications.tasks", "deadline_scan")
 
 
 def prune_results() -> bool:
@@ -74,32 +46,14 @@ class Job:
     due: float = 0.0
 
 
+def _enqueuer(job: PeriodicJob) -> Callable[[], bool]:
+    return lambda: enqueue_once(job.task)
+
+
 def default_jobs() -> list[Job]:
-    minutes = getattr(settings, "VANTHU_SCAN_MINUTES", None)
-    if minutes is None:
-        from vanthu.config.env import env_int
-
-        minutes = env_int("SCAN_MINUTES", 15)
-    reports = "vanthu.reports.tasks"
-    jobs = [
-        Job("deadline scan", float(minutes) * 60, scan_enqueue),
-        Job("prune", PRUNE_SECONDS, prune_results),
-        Job("statistics", STATS_SECONDS, lambda: enqueue_once(reports, "stats_refresh")),
-        Job("statistics of the month", STATS_MONTH_SECONDS, lambda: enqueue_once(reports, "stats_refresh_now")),
-        Job("monthly reports", STATS_MONTH_SECONDS, lambda: enqueue_once(reports, "stats_monthly_reports")),
-    ]
-    from vanthu.exchange.outbox import hub_configured
-
-    if hub_configured():
-        exchange = "vanthu.exchange.tasks"
-        poll = max(float(settings.VANTHU_HUB_POLL_SECONDS), 0.2)
-        jobs += [
-            Job("exchange receive", poll, lambda: enqueue_once(exchange, "exchange_receive")),
-            Job("exchange retries", min(RETRY_TICK_SECONDS, poll),
-                lambda: enqueue_once(exchange, "exchange_send_retries")),
-            Job("exchange directory", DIRECTORY_SECONDS, lambda: enqueue_once(exchange, "exchange_directory_refresh")),
-        ]
-    return jobs
+    """The registered periodic jobs, plus pruning the task results."""
+    jobs = [Job(job.name, float(job.interval()), _enqueuer(job)) for job in periodic_jobs()]
+    return [*jobs, Job("prune", PRUNE_SECONDS, prune_results)]
 
 
 class Scheduler(threading.Thread):

@@ -88,7 +88,7 @@ def _notify_assigned(document: IncomingDocument, assignments: list[Assignment]) 
             kind=NotificationKind.ASSIGNED, recipients=users, dedup_key=f"assignment:{assignment.pk}",
             title=_("%(role)s: %(ref)s — %(subject)s") % {
                 "role": assignment.get_role_display(), "ref": document.reference, "subject": document.subject},
-            body=assignment.instruction, incoming=document,
+            body=assignment.instruction, incoming_id=document.pk,
             url=reverse("web:incoming_detail", args=[document.pk]),
         )
 
@@ -327,7 +327,7 @@ def assignment_complete(
             kind=NotificationKind.COMPLETED, recipients=leaders, dedup_key=f"incoming:{document.pk}:completed:"
             f"{document.completed_at:%Y%m%d%H%M%S%f}",
             title=_("Đã hoàn thành: %(ref)s — %(subject)s") % {"ref": document.reference, "subject": document.subject},
-            body=result_note.strip(), incoming=document, url=reverse("web:incoming_detail", args=[document.pk]),
+            body=result_note.strip(), incoming_id=document.pk, url=reverse("web:incoming_detail", args=[document.pk]),
         )
     return assignment
 

@@ -1,4 +1,5 @@
-"""Register books (sổ văn bản) of the actor's agency: list, add an extra one, rename, set the default."""
+"""Agency administration of register books (sổ văn bản), under /quan-tri/so-van-ban/: list, add an extra one, rename,
+set the default. The rules are ``documents.register_books``; the screens share the /quan-tri/ layout and guards."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanthu.core.errors import ApplicationError
-from vanthu.organizations.actor import Actor
-from vanthu.organizations.forms import RegisterCreateForm, RegisterRenameForm
-from vanthu.organizations.services import register_create, register_rename, register_set_default
-from vanthu.organizations.views.base import (
-    agency_admin_view,
-    form_context,
+from vanthu.documents.register_books import (
+    register_create,
     register_get_for_admin,
     register_list_for_admin,
-    report_error,
+    register_rename,
+    register_set_default,
 )
+from vanthu.organizations.actor import Actor
+from vanthu.organizations.views.base import agency_admin_view, form_context, report_error
+from vanthu.web.forms.admin import RegisterCreateForm, RegisterRenameForm
 
 
 @agency_admin_view
