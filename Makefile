@@ -55,6 +55,7 @@ test: $(STAMP) vendor messages
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports pyproject.toml
 	DJANGO_SETTINGS_MODULE=vanthu.config.settings_test $(BIN)/mypy src
 
 bench: $(STAMP)

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vanthu.organizations.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "vanthu.core.http.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "vanthu.config.urls"

@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vanthu import edxml
+from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
+from vanthu.hubapi.client import HubClient
 from vanthu.organizations.models import Agency
 
 DEMO_SYSTEM = "tinh-demo"
@@ -37,6 +39,7 @@ NATIONAL_AGENCIES = (
     ("000.00.00.G12", "Bộ Tài chính"),
     ("000.00.00.G17", "Bộ Thông tin và Truyền thông"),
 )
+
 INBOUND_SUBJECT = "Về việc đẩy mạnh gửi, nhận văn bản điện tử có ký số qua Trục liên thông văn bản quốc gia"
 
 
@@ -83,7 +86,6 @@ def _inbound_package(province: Agency) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 
     serif_fonts_register()
     buffer = io.BytesIO()
@@ -119,8 +121,6 @@ def demo_hub_prepare(*, port: int = DEMO_HUB_PORT) -> DemoHub:
     """Migrate the demo hub's database, connect the two systems, register their agencies, mark the demo's agencies
     hub-enabled, and — once — send the national system's công văn to UBND tỉnh Demo (a hub is started for that
     when none answers on ``port``). Running it again changes nothing."""
-    from vanthu.hubapi.client import HubClient
-
     secret, national = demo_hub_secrets()
     _hub("migrate")
     ours = Agency.objects.filter(Q(organ_id__isnull=False) & ~Q(organ_id=""), is_active=True, kind="STATE")

@@ -20,6 +20,7 @@ from vanthu.demo.org import organisation_build
 from vanthu.documents.models import IncomingDocument
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, User
+from vanthu.reports.rollup import stats_rebuild
 
 DEFAULT_DOCUMENTS = 200
 
@@ -97,8 +98,6 @@ def demo_load(*, reset: bool = False, documents: int = DEFAULT_DOCUMENTS) -> Dem
         organisation = organisation_build()
         DocumentLoader(organisation, total=documents).load()
     # The demo moves the services' timestamps back to its planned history: the statistics are computed afresh.
-    from vanthu.reports.rollup import stats_rebuild
-
     stats_rebuild()
     return _summary(created=True, started=started)
 

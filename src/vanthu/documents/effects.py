@@ -18,14 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from vanthu.core.effects import Effects, Slot
-
-if TYPE_CHECKING:
-    from vanthu.documents.models import IncomingDocument
-    from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
-    from vanthu.organizations.actor import Actor
+from vanthu.documents.models import IncomingDocument
+from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
+from vanthu.organizations.actor import Actor
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,13 @@ from django.db.models import Exists, OuterRef, Q
 from vanthu.documents.models import DocumentShare, IncomingDocument
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
+from vanthu.workflows.models import Assignment
 
 
 def incoming_visibility_q(actor: Actor) -> Q:
     """Rows of ``IncomingDocument`` the actor may read. Nothing outside the acting membership's agency."""
     if actor.membership is None or actor.agency_id is None:
         return Q(pk__in=[])
-    from vanthu.workflows.models import Assignment
-
     same_agency = Q(agency_id=actor.agency_id)
     if actor.has_role(RoleCode.CLERK, RoleCode.LEADER):
         scope = same_agency

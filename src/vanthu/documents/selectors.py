@@ -16,6 +16,8 @@ from vanthu.documents.enums import CLOSED_STATES, IncomingState
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.permissions import incoming_visibility_q
 from vanthu.organizations.actor import Actor
+from vanthu.workflows.enums import OPEN_ASSIGNMENT_STATES
+from vanthu.workflows.models import Assignment
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -63,9 +65,6 @@ class IncomingFilters:
 
 
 def _mine_q(actor: Actor) -> Q:
-    from vanthu.workflows.enums import OPEN_ASSIGNMENT_STATES
-    from vanthu.workflows.models import Assignment
-
     handler = Q(user_id=actor.user.pk)
     if actor.is_unit_leader and actor.unit_id is not None:
         handler |= Q(unit_id=actor.unit_id)
@@ -95,8 +94,6 @@ def incoming_list_for_user(*, actor: Actor, filters: IncomingFilters) -> QuerySe
     if filters.date_to:
         qs = qs.filter(arrived_at__date__lte=filters.date_to)
     if filters.handler_id:
-        from vanthu.workflows.models import Assignment
-
         qs = qs.filter(Exists(Assignment.objects.filter(incoming_id=OuterRef("pk"), user_id=filters.handler_id)))
     return qs.order_by("-arrived_at", "-id")
 

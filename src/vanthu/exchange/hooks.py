@@ -15,7 +15,8 @@ from django.conf import settings
 from vanthu.core.periodic import PeriodicJob, periodic_register
 from vanthu.documents.effects import external_transport, incoming_changed
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
-from vanthu.exchange.outbox import hub_configured, package_enqueue_document, package_withdraw_recipient
+from vanthu.exchange.client import hub_configured
+from vanthu.exchange.outbox import package_enqueue_document, package_withdraw_recipient
 from vanthu.exchange.status import exchange_status_from_incoming
 from vanthu.exchange.tasks import exchange_directory_refresh, exchange_receive, exchange_send_retries
 from vanthu.organizations.actor import Actor

@@ -25,26 +25,13 @@ from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.delivery_status import delivery_transport_set
 from vanthu.documents.outgoing.enums import TransportState
 from vanthu.documents.outgoing.models import OutgoingDelivery, OutgoingDocument
+from vanthu.exchange.client import EDXML_CONTENT_TYPE, hub_configured, not_connected
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.mapping import document_package_for, organization_of, staff_of, status_response_for
 from vanthu.exchange.models import ExchangePackage
+from vanthu.exchange.sending import send_soon
 from vanthu.exchange.signer import package_signer
 from vanthu.organizations.actor import Actor
-
-EDXML_CONTENT_TYPE = "application/xml"
-
-
-def hub_configured() -> bool:
-    return bool(settings.VANTHU_HUB_URL and settings.VANTHU_HUB_SYSTEM_ID)
-
-
-def not_connected(name: str, organ_id: str) -> ApplicationError:
-    return ApplicationError(
-        "exchange_not_connected",
-        _("Chưa kết nối trục liên thông văn bản: chưa gửi được văn bản đến %(name)s (%(code)s).")
-        % {"name": name, "code": organ_id},
-        {"organ_id": organ_id},
-    )
 
 
 def _write(
@@ -67,12 +54,6 @@ def _write(
     )
     transaction.on_commit(lambda: send_soon(package.pk))
     return package
-
-
-def send_soon(package_id: int) -> None:
-    from vanthu.exchange.tasks import exchange_send
-
-    exchange_send.enqueue(package_id)
 
 
 def package_enqueue_document(

@@ -30,12 +30,14 @@ from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError
 from vanthu.exchange.applying import Prepared, package_apply, package_prepare
-from vanthu.exchange.client import hub_client
+from vanthu.exchange.client import EDXML_CONTENT_TYPE, hub_client
 from vanthu.exchange.enums import Direction, MessageType, PackageState
 from vanthu.exchange.models import ExchangePackage
-from vanthu.exchange.outbox import EDXML_CONTENT_TYPE
 from vanthu.exchange.trust import TrustResult, package_signer_trust
 from vanthu.hubapi.client import HubClient, HubError
+from vanthu.notifications.enums import NotificationKind
+from vanthu.notifications.services import notification_emit
+from vanthu.organizations.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -146,10 +148,6 @@ def _quarantine(client: HubClient, doc_id: str, data: bytes, message_type: str, 
 
 
 def _alert_admins(package: ExchangePackage) -> None:
-    from vanthu.notifications.enums import NotificationKind
-    from vanthu.notifications.services import notification_emit
-    from vanthu.organizations.models import User
-
     admins = User.objects.filter(is_active=True, is_superuser=True)
     notification_emit(
         kind=NotificationKind.EXCHANGE_FAILED, recipients=list(admins), dedup_key=f"exchange:{package.pk}:quarantined",

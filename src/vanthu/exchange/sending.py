@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read
@@ -32,6 +33,10 @@ from vanthu.exchange.client import hub_client
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.models import ExchangePackage
 from vanthu.hubapi.client import HubClient, HubError, HubUnavailableError
+from vanthu.notifications.enums import NotificationKind
+from vanthu.notifications.services import notification_emit
+from vanthu.organizations.enums import RoleCode
+from vanthu.organizations.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +109,6 @@ def _record_failure(package_id: int, exc: HubError) -> str:
 def _notify_failed(package: ExchangePackage) -> None:
     from django.utils.translation import gettext as _
 
-    from vanthu.notifications.enums import NotificationKind
-    from vanthu.notifications.services import notification_emit
-    from vanthu.organizations.enums import RoleCode
-    from vanthu.organizations.models import User
 
     if package.agency_id is None:
         return
@@ -150,3 +151,14 @@ def exchange_send_due(*, limit: int = 200, client: HubClient | None = None) -> i
         if exchange_send_package(package_id=package_id, client=client) == PackageState.SENT:
             sent += 1
     return sent
+
+
+@task()
+def exchange_send(package_id: int) -> str:
+    """Send one outbox package now. Defined here, beside what it runs, because the outbox enqueues it when the
+    transaction that wrote the package commits (``send_soon``); the worker's periodic tasks are in ``tasks``."""
+    return exchange_send_package(package_id=package_id)
+
+
+def send_soon(package_id: int) -> None:
+    exchange_send.enqueue(package_id)

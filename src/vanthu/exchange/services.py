@@ -14,8 +14,8 @@ from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.exchange.directory import DirectorySync, exchange_directory_sync
 from vanthu.exchange.enums import BusinessType, Direction, MessageType, PackageState
 from vanthu.exchange.models import ExchangePackage
-from vanthu.exchange.outbox import send_soon
 from vanthu.exchange.selectors import exchange_package_get_for_user
+from vanthu.exchange.sending import send_soon
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 

@@ -6,13 +6,7 @@ from django_tasks import task
 
 from vanthu.exchange.directory import exchange_directory_sync
 from vanthu.exchange.receiving import exchange_poll as poll
-from vanthu.exchange.sending import exchange_send_due, exchange_send_package
-
-
-@task()
-def exchange_send(package_id: int) -> str:
-    """Send one outbox package now (enqueued when the transaction that wrote it commits)."""
-    return exchange_send_package(package_id=package_id)
+from vanthu.exchange.sending import exchange_send_due
 
 
 @task()

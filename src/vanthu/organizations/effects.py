@@ -10,13 +10,10 @@ Run by the organisation services in their own transaction, after the change and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from vanthu.core.effects import Effects
-
-if TYPE_CHECKING:
-    from vanthu.organizations.actor import Actor
-    from vanthu.organizations.models import Agency, User
+from vanthu.organizations.actor import Actor
+from vanthu.organizations.models import Agency, User
 
 
 @dataclass(frozen=True)

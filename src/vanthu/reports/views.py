@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.core.http import forbidden
 from vanthu.core.paging import capped_page
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.organizations.models import Agency, Unit
 from vanthu.reports.charts import rate_bars, trend_chart
 from vanthu.reports.exports import table_pdf, table_xlsx
@@ -37,7 +39,6 @@ from vanthu.reports.selectors import (
 )
 from vanthu.reports.services import report_generate_for, report_threshold_set, stats_month_close
 from vanthu.reports.tables import period_label, report_table
-from vanthu.web.views.common import actor_required, forbidden
 
 KINDS = ("thang", "quy", "nam")
 

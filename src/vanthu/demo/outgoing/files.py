@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
+from vanthu.core.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
 from vanthu.demo.data import PLACE
 from vanthu.organizations.models import Agency
 
@@ -88,7 +89,6 @@ def attachment_pdf(*, title: str, note: str, rows: tuple[str, ...]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from vanthu.core.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, serif_fonts_register
 
     serif_fonts_register()
     def centred(name: str, font: str) -> ParagraphStyle:

@@ -62,9 +62,10 @@ from vanthu.documents.outgoing.services import (
 )
 from vanthu.documents.recall import incoming_recall_agree, incoming_recall_refuse
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return
-from vanthu.exchange.outbox import hub_configured
+from vanthu.exchange.client import hub_configured
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Agency
+from vanthu.reports.rollup import stats_rebuild
 from vanthu.signing.models import SigningJob, SigningJobState
 from vanthu.signing.tasks import signing_job_wait
 from vanthu.workflows.enums import HandlerRole
@@ -332,7 +333,5 @@ def demo_sign(*, pki_dir: Path | None = None) -> DemoSignSummary:
                     _("Dừng tạo văn bản đi mẫu ở văn bản “%(subject)s”: %(reason)s Chạy `make demo-reset` để làm "
                       "lại từ đầu.") % {"subject": loader.text(plan.subject), "reason": exc.message},
                 ) from exc
-    from vanthu.reports.rollup import stats_rebuild
-
     stats_rebuild()  # the demo's issue dates are planned history, not "now"
     return _summary(created=True, started=started, senders=senders, docx=loader.docx, started_pki=started_pki)

@@ -18,7 +18,7 @@ from vanthu.documents.convert import office_to_pdf
 from vanthu.documents.enums import Channel
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, SigningCapacity, TemplateKind
-from vanthu.documents.outgoing.inputs import OutgoingInput, Route, TemplateInput
+from vanthu.documents.outgoing.inputs import OutgoingInput, Route, RouteStep, TemplateInput
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument, ReviewStep
 from vanthu.documents.outgoing.placement import locate_fields
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
@@ -317,8 +317,6 @@ def outgoing_resubmit(
     if upload is not None or template is not None:
         _add_version(document=document, actor=actor, upload=upload, source=source, template=template, note=note)
     if route is None:
-        from vanthu.documents.outgoing.inputs import RouteStep
-
         previous = document.review_steps.filter(round=document.review_round).order_by("order")
         route = Route(tuple(RouteStep(s.reviewer_id, s.kind, s.parallel_group) for s in previous))
     document.review_round += 1

@@ -23,6 +23,7 @@ from vanthu.documents.outgoing.signers import document_signers, next_signer, sig
 from vanthu.documents.outgoing.template import DATE_FIELD, NUMBER_FIELD
 from vanthu.documents.outgoing.transitions import transition_apply, transition_check
 from vanthu.organizations.actor import Actor
+from vanthu.signing.formfill import pdf_fill_text_fields
 
 
 def outgoing_assert_can_send_electronically(document: OutgoingDocument) -> None:
@@ -116,8 +117,6 @@ def _fill_number_and_date(document: OutgoingDocument, actor: Actor) -> bool:
     """Write the number and date into the signed PDF's reserved fields as a new version (a form-filling revision
     the leader's signature allows). Paper-signed scans and PDFs without a digital signature are left as they are.
     Any failure propagates, so the caller's transaction gives the number back."""
-    from vanthu.signing.formfill import pdf_fill_text_fields
-
     if document.signed_on_paper:
         return False
     version = document.versions.order_by("-number").first()

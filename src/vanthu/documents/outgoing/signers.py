@@ -32,6 +32,7 @@ from vanthu.documents.outgoing.template import PERSONAL_SIG_FIELD
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Position, User
+from vanthu.signing.validation.report import CertificateKind, Indication
 
 MAX_COSIGNERS = 3
 SIGNER_ROLES = (RoleCode.LEADER, RoleCode.UNIT_LEADER)  # may sign for the drafting agency (ND30 Điều 13)
@@ -113,8 +114,6 @@ def signing_turn(*, actor: Actor, signers: list[SignerSlot]) -> SignerSlot:
 def signatures_valid(report: Mapping[str, Any], field_names: Iterable[str]) -> bool:
     """Whether each of ``field_names`` holds a valid (TOTAL_PASSED) personal signature, per a stored check's report
     (``PdfCheck.report``). The statistics fact ``has_valid_personal_signature`` needs every signer's."""
-    from vanthu.signing.validation.report import CertificateKind, Indication
-
     valid = {
         sig.get("field_name") for sig in report.get("signatures", [])
         if sig.get("indication") == Indication.TOTAL_PASSED.value

@@ -51,6 +51,7 @@ from vanthu.organizations.actor import Actor
 from vanthu.signing.appearance import Appearance, Box, personal_appearance
 from vanthu.signing.config import signing_timestamper, signing_validation_context
 from vanthu.signing.errors import KeyUnavailableError
+from vanthu.signing.formfill import pdf_reserve_fields, text_fields
 from vanthu.signing.keys import certs_from_pem
 from vanthu.signing.models import CertificateKind, KeyDevice
 from vanthu.signing.pades import SigningSession
@@ -246,8 +247,6 @@ def _signer_boxes(pdf: bytes, version: DraftVersion, signers: list[SignerSlot]) 
 
 
 def _personal_prepare(actor: Actor, document_id: int, signature_png: bytes) -> _PersonalWork:
-    from vanthu.signing.formfill import pdf_reserve_fields, text_fields
-
     document = outgoing_get_for_user(actor=actor, document_id=document_id)
     transition_check(document=document, action="mark_signed", actor=actor)
     signers = document_signers(document)

@@ -24,6 +24,8 @@ from vanthu.documents.models import IncomingDocument, Register
 from vanthu.documents.numbering import format_number
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
+from vanthu.workflows.enums import AssignmentState, HandlerRole
+from vanthu.workflows.models import Assignment
 
 INCOMING_KINDS = (RegisterKind.INCOMING, RegisterKind.SECRET_INCOMING)
 SECRET_KINDS = (RegisterKind.SECRET_INCOMING, RegisterKind.SECRET_OUTGOING)
@@ -160,9 +162,6 @@ def register_get_for_user(*, actor: Actor, register_id: int) -> Register:
 
 
 def _lead_assignments() -> Prefetch[Any]:
-    from vanthu.workflows.enums import AssignmentState, HandlerRole
-    from vanthu.workflows.models import Assignment
-
     return Prefetch(
         "assignments",
         queryset=Assignment.objects.filter(parent__isnull=True, role=HandlerRole.LEAD, direction__is_current=True)

@@ -11,12 +11,12 @@ from functools import update_wrapper
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, NotFoundError
+from vanthu.core.http import forbidden
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Membership, Position, Role, Unit
 from vanthu.organizations.otp import refuse_half_authenticated
@@ -33,19 +33,16 @@ def current_actor(request: HttpRequest) -> Actor | None:
 
 
 def _wrap(view: AdminView[P], allowed: Callable[[Actor], bool]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Refusals the view raises become their error pages (``core.http``); so does a guard that says no."""
+
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         refused = refuse_half_authenticated(request)
         if refused is not None:
             return refused
         actor = current_actor(request)
         if actor is None or not allowed(actor):
-            raise PermissionDenied
-        try:
-            return view(request, actor, *args, **kwargs)
-        except NotFoundError as exc:
-            raise Http404(str(exc.message)) from exc
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(str(exc.message)) from exc
+            return forbidden(request, _("Trang này dành cho quản trị cơ quan."))
+        return view(request, actor, *args, **kwargs)
 
     update_wrapper(wrapper, view)
     return wrapper

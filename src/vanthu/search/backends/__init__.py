@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from vanthu.documents.models import IncomingDocument
+from vanthu.search.backends.postgres import PostgresBackend
+from vanthu.search.backends.sqlite import SqliteBackend
 from vanthu.search.normalize import SearchTerms
 
 
@@ -25,11 +27,7 @@ class SearchBackend(Protocol):
 
 def backend_for_connection() -> SearchBackend:
     if connection.vendor == "postgresql":
-        from vanthu.search.backends.postgres import PostgresBackend
-
         return PostgresBackend()
     if connection.vendor == "sqlite":
-        from vanthu.search.backends.sqlite import SqliteBackend
-
         return SqliteBackend()
     raise NotImplementedError(f"search backend for {connection.vendor}")

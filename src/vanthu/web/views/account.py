@@ -19,10 +19,11 @@ from django_otp import login as otp_login
 
 from vanthu.core.errors import ApplicationError
 from vanthu.organizations.actor import SESSION_KEY, Actor, memberships_for
+from vanthu.organizations.guards import actor_required
 from vanthu.organizations.models import User
 from vanthu.web.forms.account import LoginForm, TokenForm
 from vanthu.web.services import totp_device_confirm, totp_device_confirmed, totp_device_start
-from vanthu.web.views.common import actor_required, form_add_error
+from vanthu.web.views.common import form_add_error
 
 PENDING_USER = "web_pending_user_id"
 PENDING_BACKEND = "web_pending_backend"

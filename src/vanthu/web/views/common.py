@@ -1,42 +1,23 @@
-"""What every HTML view shares: the acting-user guard and the one place ApplicationError becomes a message."""
+"""What the HTML views of documents share: the permission-checked getters and POST actions that answer with a
+message on the page they came from (refusals become error pages in ``core.http``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Concatenate, ParamSpec, TypeVar, cast
+from typing import ParamSpec, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.http.response import HttpResponseBase
-from django.shortcuts import render
 
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.core.http import error_page
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import incoming_get_for_user
 from vanthu.organizations.actor import Actor
-from vanthu.organizations.otp import refuse_half_authenticated
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-ActorView = Callable[Concatenate[HttpRequest, Actor, P], HttpResponseBase]
-
-
-def actor_required(view: ActorView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
-    """Anonymous users go to the login page; a user with a TOTP device must have passed the second step."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        refused = refuse_half_authenticated(request)
-        if refused is not None:
-            return refused
-        actor = cast(Actor, getattr(request, "actor", None))
-        return view(request, actor, *args, **kwargs)
-
-    return cast(Callable[Concatenate[HttpRequest, P], HttpResponseBase], wrapper)
-
 
 def document_or_404(actor: Actor, pk: int) -> IncomingDocument:
     """The incoming document through the permission-checked getter; "missing" and "not yours" are both 404."""
@@ -56,16 +37,10 @@ def form_errors_text(form: forms.BaseForm) -> str:
     return " ".join(parts)
 
 
-def forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/forbidden.html", {"message": message}, status=403)
-
-
 def error_response(request: HttpRequest, exc: ApplicationError, *, back_to: str) -> HttpResponse:
-    """Not found is a 404 whatever the cause; "not yours" is a 403 page; anything else a message and back."""
-    if isinstance(exc, NotFoundError):
-        raise Http404(str(exc.message))
-    if isinstance(exc, PermissionDeniedError):
-        return forbidden(request, str(exc.message))
+    """Not found and "not yours" are their error pages (``core.http``); anything else a message and back."""
+    if isinstance(exc, NotFoundError | PermissionDeniedError):
+        return error_page(request, exc)
     messages.error(request, str(exc.message))
     return HttpResponseRedirect(back_to)
 

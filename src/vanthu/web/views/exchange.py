@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, NotFoundError
+from vanthu.core.http import forbidden
 from vanthu.core.paging import capped_page
+from vanthu.exchange.client import hub_configured
 from vanthu.exchange.enums import Direction, MessageType, PackageState
-from vanthu.exchange.outbox import hub_configured
 from vanthu.exchange.selectors import (
     exchange_may_monitor,
     exchange_monitor_for_user,
@@ -25,7 +26,7 @@ from vanthu.exchange.selectors import (
 )
 from vanthu.exchange.services import exchange_directory_refresh, exchange_package_resend
 from vanthu.organizations.actor import Actor
-from vanthu.web.views.common import actor_required, forbidden
+from vanthu.organizations.guards import actor_required
 
 PAGE_SIZE = 30
 STATE_CLASSES = {

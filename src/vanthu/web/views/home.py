@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from vanthu.documents.selectors import IncomingFilters, incoming_counters_for_user, incoming_list_for_user
 from vanthu.organizations.actor import Actor
-from vanthu.web.views.common import actor_required
+from vanthu.organizations.guards import actor_required
 from vanthu.web.views.outgoing_list import outgoing_counters
 
 LATEST = 10

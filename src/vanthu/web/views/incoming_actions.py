@@ -29,6 +29,7 @@ from vanthu.documents.models import IncomingDocument
 from vanthu.documents.recall import incoming_recall_agree, incoming_recall_refuse
 from vanthu.documents.services import incoming_present, incoming_register, incoming_return, incoming_share
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.actions import (
     CompleteForm,
     DelegateForm,
@@ -41,7 +42,7 @@ from vanthu.web.forms.actions import (
     ShareForm,
 )
 from vanthu.web.selectors import assignment_on_document, people_choices
-from vanthu.web.views.common import actor_required, document_or_404, form_errors_text, run_action
+from vanthu.web.views.common import document_or_404, form_errors_text, run_action
 from vanthu.workflows.enums import NoteKind
 from vanthu.workflows.models import Assignment
 

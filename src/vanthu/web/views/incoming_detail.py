@@ -13,6 +13,7 @@ from vanthu.documents.enums import FileRole
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.documents.timeline import event_label, incoming_timeline
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.actions import (
     CompleteForm,
     DelegateForm,
@@ -25,7 +26,7 @@ from vanthu.web.forms.actions import (
     ShareForm,
 )
 from vanthu.web.selectors import document_actions, document_handling, people_choices
-from vanthu.web.views.common import actor_required, document_or_404
+from vanthu.web.views.common import document_or_404
 
 
 def _files(document: IncomingDocument) -> list[DocumentFile]:

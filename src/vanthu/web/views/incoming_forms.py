@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError
 from vanthu.core.files import upload_content
+from vanthu.core.http import forbidden
 from vanthu.documents.services import incoming_create, incoming_file_add, incoming_update
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
+from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.incoming import FileAddForm, IncomingCreateForm, IncomingForm
 from vanthu.web.selectors import document_actions, incoming_registers
-from vanthu.web.views.common import actor_required, document_or_404, forbidden, form_add_error
+from vanthu.web.views.common import document_or_404, form_add_error
 
 
 @actor_required

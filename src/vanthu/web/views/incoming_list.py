@@ -11,10 +11,10 @@ from vanthu.core.paging import capped_page
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import IncomingFilters, incoming_list_for_user
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.search.selectors import incoming_search
 from vanthu.web.forms.incoming import IncomingFilterForm
 from vanthu.web.selectors import handler_choices
-from vanthu.web.views.common import actor_required
 
 PAGE_SIZE = 25
 

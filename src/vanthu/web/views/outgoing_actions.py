@@ -36,9 +36,10 @@ from vanthu.documents.outgoing.services import (
     review_return,
 )
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.actions import ReasonForm
 from vanthu.web.forms.outgoing import CommentForm, IssueForm, KeyDeviceForm, RouteForm, ScanForm, VersionForm
-from vanthu.web.views.common import actor_required, error_response, form_errors_text, run_action
+from vanthu.web.views.common import error_response, form_errors_text, run_action
 from vanthu.web.views.outgoing_common import (
     agency_choices,
     external_choices,

@@ -14,15 +14,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError, NotFoundError
+from vanthu.core.http import forbidden
 from vanthu.documents.enums import Channel
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.documents.outgoing.selectors import outgoing_list_for_user
 from vanthu.documents.outgoing.services import outgoing_seal_batch_start, signing_job_get
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.signing.models import SigningJob, SigningJobState
 from vanthu.web.forms.outgoing import BatchSealForm
-from vanthu.web.views.common import actor_required, error_response, forbidden, form_add_error
+from vanthu.web.views.common import error_response, form_add_error
 from vanthu.web.views.outgoing_common import key_device_choices
 
 BATCH_LIMIT = 500

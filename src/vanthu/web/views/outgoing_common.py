@@ -26,6 +26,9 @@ from vanthu.documents.outgoing.signers import (
     next_signer,
 )
 from vanthu.documents.outgoing.transitions import TRANSITIONS
+from vanthu.exchange.client import hub_configured
+from vanthu.exchange.models import ExternalAgency
+from vanthu.exchange.selectors import external_agencies_list
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Unit
@@ -218,9 +221,6 @@ def agency_choices(actor: Actor) -> list[Choice]:
 
 def external_choices() -> list[tuple[str, str]] | None:
     """The directory of agencies on the hub ("Chọn nơi nhận liên thông"); None when no hub is connected."""
-    from vanthu.exchange.outbox import hub_configured
-    from vanthu.exchange.selectors import external_agencies_list
-
     if not hub_configured():
         return None
     rows = external_agencies_list().values_list("organ_id", "name")
@@ -229,8 +229,6 @@ def external_choices() -> list[tuple[str, str]] | None:
 
 def external_recipients(codes: list[str]) -> list[ExternalRecipient]:
     """The chosen directory entries as recipients (the name as the directory knows it)."""
-    from vanthu.exchange.models import ExternalAgency
-
     names = dict(ExternalAgency.objects.filter(organ_id__in=codes).values_list("organ_id", "name"))
     return [ExternalRecipient(code, names.get(code, code)) for code in codes]
 

@@ -31,6 +31,7 @@ from vanthu.documents.outgoing.review import review_current_steps
 from vanthu.documents.outgoing.selectors import outgoing_delivery_list_for_user, outgoing_replaced_by
 from vanthu.documents.outgoing.signers import document_signers, next_signer
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.signing.selectors import pdf_check_latest, pdf_check_verdict_text
 from vanthu.signing.validation.report import Indication
 from vanthu.web.forms.actions import ReasonForm
@@ -42,7 +43,6 @@ from vanthu.web.forms.outgoing import (
     ScanForm,
     VersionForm,
 )
-from vanthu.web.views.common import actor_required
 from vanthu.web.views.outgoing_common import (
     OUTGOING_TARGET,
     SENDER_ONLY_EVENTS,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.errors import ApplicationError
 from vanthu.core.files import UploadedContent, upload_content
+from vanthu.core.http import forbidden
 from vanthu.documents.convert import office_to_pdf
 from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
 from vanthu.documents.outgoing.models import OutgoingDocument
@@ -29,8 +30,9 @@ from vanthu.documents.outgoing.services import (
     outgoing_new_version,
 )
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.outgoing import AttachmentForm, OutgoingCreateForm, VersionForm
-from vanthu.web.views.common import actor_required, forbidden, form_add_error, form_errors_text, run_action
+from vanthu.web.views.common import form_add_error, form_errors_text, run_action
 from vanthu.web.views.outgoing_common import (
     agency_choices,
     cosigner_choices,

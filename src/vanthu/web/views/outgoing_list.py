@@ -19,8 +19,8 @@ from vanthu.documents.outgoing.enums import ReviewState
 from vanthu.documents.outgoing.models import OutgoingCoSigner, OutgoingDocument, ReviewStep
 from vanthu.documents.outgoing.selectors import outgoing_list_for_user, outgoing_visibility_q
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.outgoing import OutgoingFilterForm
-from vanthu.web.views.common import actor_required
 from vanthu.web.views.outgoing_common import STATE_CLASSES, visible_filter_q
 
 PAGE_SIZE = 25

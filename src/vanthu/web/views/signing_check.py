@@ -37,6 +37,7 @@ from vanthu.documents.outgoing.models import DraftVersion, OutgoingAttachment
 from vanthu.documents.outgoing.selectors import outgoing_list_for_user
 from vanthu.documents.selectors import incoming_queryset_for_user
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.signing.config import signing_validation_context
 from vanthu.signing.models import PdfCheck
 from vanthu.signing.services import pdf_check
@@ -44,7 +45,6 @@ from vanthu.signing.validation import pdf_validate, report_as_dict, report_as_te
 from vanthu.signing.validation.export import report_as_pdf
 from vanthu.signing.validation.report import ValidationReport
 from vanthu.web.forms.signing import PdfCheckForm
-from vanthu.web.views.common import actor_required
 from vanthu.web.views.signing_common import report_from_dict, report_view
 
 SESSION_KEY = "vanthu_signature_check"

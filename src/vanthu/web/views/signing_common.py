@@ -20,7 +20,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanthu.core.http import forbidden
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.signing.validation.report import (
     CertificateInfo,
     CertificateKind,
@@ -32,7 +34,6 @@ from vanthu.signing.validation.report import (
     ValidationReport,
     verdict_for,
 )
-from vanthu.web.views.common import actor_required, forbidden
 
 P = ParamSpec("P")
 ActorView = Callable[Concatenate[HttpRequest, Actor, P], HttpResponseBase]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError
 from vanthu.organizations.actor import Actor
+from vanthu.organizations.guards import actor_required
 from vanthu.organizations.models import Agency
 from vanthu.signing.models import CertificateKind, KeyDevice
 from vanthu.signing.selectors import key_devices_for, seal_image_for, signature_image_for
@@ -42,7 +43,7 @@ from vanthu.web.forms.signing import (
     SignatureImageForm,
     pkcs11_module_choices,
 )
-from vanthu.web.views.common import actor_required, error_response, form_add_error
+from vanthu.web.views.common import error_response, form_add_error
 from vanthu.web.views.signing_common import agency_signing_view
 
 

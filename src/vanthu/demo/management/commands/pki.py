@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from vanthu.demo.pki import DEFAULT_PORT, init_demo_pki
+from vanthu.demo.pki.register import DEMO_PIN, demo_pki_register
+from vanthu.signing.models import TrustedRoot
 from vanthu.signing.pki.builder import exists, load_pki
 from vanthu.signing.pki.service import PkiService
 
@@ -55,8 +57,6 @@ class Command(BaseCommand):
         """Register the demo certificates, key devices and images for the demo users/agencies in the database."""
         from django.db import DatabaseError, connection
 
-        from vanthu.demo.pki.register import DEMO_PIN, demo_pki_register
-        from vanthu.signing.models import TrustedRoot
 
         try:
             tables = connection.introspection.table_names()
