@@ -15,7 +15,7 @@ from vanthu.documents.handling import (
     processing_note_add,
 )
 from vanthu.documents.selectors import incoming_get_for_user
-from vanthu.documents.services import incoming_present, incoming_register, incoming_return
+from vanthu.documents.services import incoming_present, incoming_register, incoming_return, incoming_share
 from vanthu.documents.timeline import incoming_timeline
 from vanthu.workflows.enums import AssignmentState, HandlerRole
 
@@ -77,7 +77,8 @@ def test_other_agency_never_sees_document(kit: AgencyKit, other_kit: AgencyKit) 
     for actor in (other_kit.clerk, other_kit.leader, other_kit.specialist):
         with pytest.raises(NotFoundError):
             incoming_get_for_user(actor=actor, document_id=doc.pk)
-    with pytest.raises(PermissionDeniedError):
+    # The service checks visibility itself: another agency's clerk learns nothing, not even that it exists.
+    with pytest.raises(NotFoundError):
         incoming_present(actor=other_kit.clerk, document_id=doc.pk, leader_id=kit.leader.user.pk)
 
 
@@ -94,6 +95,9 @@ def test_return_requires_reason_and_arrived_state(kit: AgencyKit) -> None:
 def test_specialist_cannot_direct(kit: AgencyKit) -> None:
     doc = registered_document(kit)
     incoming_present(actor=kit.clerk, document_id=doc.pk, leader_id=kit.leader.user.pk)
-    with pytest.raises(PermissionDeniedError):
-        direction_create(actor=kit.specialist, document_id=doc.pk,
-                         data=DirectionInput(lead=Handler(unit_id=kit.finance.pk)))
+    data = DirectionInput(lead=Handler(unit_id=kit.finance.pk))
+    with pytest.raises(NotFoundError):  # not shared with them: they do not even see it
+        direction_create(actor=kit.specialist, document_id=doc.pk, data=data)
+    incoming_share(actor=kit.clerk, document_id=doc.pk, user_id=kit.specialist.user.pk)
+    with pytest.raises(PermissionDeniedError):  # they see it, but directing is a leader's
+        direction_create(actor=kit.specialist, document_id=doc.pk, data=data)

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.calendar import add_working_days
-from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, refuse_if
 from vanthu.documents.enums import IncomingState
+from vanthu.documents.lifecycle import TRANSITIONS
 from vanthu.documents.models import IncomingDocument
-from vanthu.documents.transitions import TRANSITIONS, lock_document, transition_apply, transition_check
+from vanthu.documents.permissions import can_handle, direct_action, lock_visible
+from vanthu.documents.transitions import lock_document, transition_apply, transition_check
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.services import notification_emit
 from vanthu.organizations.actor import Actor
@@ -130,9 +132,10 @@ def direction_create(*, actor: Actor, document_id: int, data: DirectionInput) ->
     On an already directed document this is a re-direction: the current direction is superseded, its open
     assignments are cancelled and the history is kept.
     """
-    document = lock_document(document_id)
-    redirect = document.state in (IncomingState.ASSIGNED, IncomingState.IN_PROGRESS)
-    transition = transition_check(document=document, action="redirect" if redirect else "direct", actor=actor)
+    document = lock_visible(actor, document_id)
+    action = direct_action(document)
+    transition = transition_check(document=document, action=action, actor=actor)
+    redirect = action == "redirect"
     due = _resolve_due(data)
     if redirect:
         Direction.objects.filter(incoming=document, is_current=True).update(is_current=False)
@@ -157,7 +160,7 @@ def direction_create(*, actor: Actor, document_id: int, data: DirectionInput) ->
 @transaction.atomic
 def incoming_close_for_information(*, actor: Actor, document_id: int, instruction: str = "") -> IncomingDocument:
     """"Để biết, lưu": the leader closes the document without handlers (status 06)."""
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="close_for_information", actor=actor)
     Direction.objects.create(incoming=document, leader=actor.user, instruction=instruction.strip())
     transition_apply(
@@ -166,24 +169,6 @@ def incoming_close_for_information(*, actor: Actor, document_id: int, instructio
         fields={"completed_at": timezone.now(), "presented_to": None, "result_note": instruction.strip()},
     )
     return document
-
-
-def _assignment_for_actor(actor: Actor, assignment_id: int) -> Assignment:
-    """The assignment if the actor is its handler: the person, or the leader of the unit.
-
-    Locking rule for every workflow write: the document row first (``lock_document``), then its assignments.
-    This function therefore does not lock; callers lock the document and then re-read the assignment locked.
-    """
-    assignment = (
-        Assignment.objects.select_related("incoming", "unit", "user", "parent").filter(pk=assignment_id).first()
-    )
-    if assignment is None or assignment.incoming.agency_id != actor.agency_id:
-        raise NotFoundError("not_found", _("Không tìm thấy phần việc."))
-    if assignment.user_id == actor.user.pk:
-        return assignment
-    if assignment.unit_id is not None and assignment.unit_id == actor.unit_id and actor.has_role(RoleCode.UNIT_LEADER):
-        return assignment
-    raise PermissionDeniedError("forbidden", _("Phần việc này không giao cho bạn."))
 
 
 def _mark_started(document: IncomingDocument, assignment: Assignment, actor: Actor) -> IncomingDocument:
@@ -204,16 +189,18 @@ def _mark_started(document: IncomingDocument, assignment: Assignment, actor: Act
 def _open_assignment(
     actor: Actor, assignment_id: int, action: str = "handle"
 ) -> tuple[Assignment, IncomingDocument]:
-    """Check the actor handles the assignment, then lock document → assignment (the workflow lock order)."""
-    incoming_id = _assignment_for_actor(actor, assignment_id).incoming_id
+    """The actor's open assignment and its document, locked in the workflow lock order — the document row first,
+    then the assignment — and checked (``permissions.can_handle``: another agency's is not found, someone else's is
+    refused, a finished one is closed, the document's state must allow ``action``)."""
+    incoming_id = Assignment.objects.filter(pk=assignment_id).values_list("incoming_id", flat=True).first()
+    if incoming_id is None:
+        raise NotFoundError("not_found", _("Không tìm thấy phần việc."))
     document = lock_document(incoming_id)
     assignment = (
         Assignment.objects.select_for_update(of=("self",)).select_related("incoming", "unit", "user", "parent")
         .get(pk=assignment_id)
     )
-    if assignment.state not in OPEN_ASSIGNMENT_STATES:
-        raise ApplicationError("assignment_closed", _("Phần việc này đã kết thúc."))
-    transition_check(document=document, action=action, actor=actor)
+    refuse_if(can_handle(actor, document, assignment, action))
     return assignment, document
 
 
@@ -351,7 +338,7 @@ def incoming_reopen(*, actor: Actor, document_id: int, reason: str) -> IncomingD
     """A leader reopens a completed document (status 05); the lead part goes back to in progress."""
     if not reason.strip():
         raise ApplicationError("reason_required", _("Phải nhập lý do mở lại."))
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="reopen", actor=actor)
     lead = (
         Assignment.objects.filter(incoming=document, parent__isnull=True, role=HandlerRole.LEAD,

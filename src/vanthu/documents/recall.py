@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from vanthu.core.models import AuditEvent
 from vanthu.documents.enums import IncomingState as S
+from vanthu.documents.lifecycle import Transition
 from vanthu.documents.models import DocumentFile, DocumentShare, IncomingDocument
 from vanthu.documents.selectors import incoming_get_for_user
 from vanthu.documents.timeline import INCOMING_TARGET
-from vanthu.documents.transitions import Transition, lock_document, transition_apply
+from vanthu.documents.transitions import lock_document, transition_apply
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.workflows.enums import OPEN_ASSIGNMENT_STATES, AssignmentState

@@ -9,15 +9,17 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
-from vanthu.core.errors import ApplicationError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, PermissionDeniedError, refuse_if
 from vanthu.core.files import CheckedFile, UploadedContent, file_check
 from vanthu.documents.duplicates import incoming_find_duplicates
 from vanthu.documents.effects import IncomingChange, incoming_changed
 from vanthu.documents.enums import Channel, FileRole, IncomingState, RegisterKind
 from vanthu.documents.inputs import IncomingInput
+from vanthu.documents.lifecycle import TRANSITIONS
 from vanthu.documents.models import DocumentFile, DocumentShare, DocumentType, IncomingDocument, Register
 from vanthu.documents.numbering import number_next, register_default
-from vanthu.documents.transitions import TRANSITIONS, lock_document, transition_apply, transition_check
+from vanthu.documents.permissions import can_present, lock_visible
+from vanthu.documents.transitions import lock_document, transition_apply, transition_check
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.services import notification_emit
 from vanthu.organizations.actor import Actor
@@ -178,7 +180,7 @@ def incoming_receive_electronic(
 @transaction.atomic
 def incoming_register(*, actor: Actor, document_id: int, register_id: int | None = None) -> IncomingDocument:
     """Accept an electronic arrival: assign the số đến (ND30 Điều 22; status 03 to the sender)."""
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="register", actor=actor)
     register = _register_for(document.agency, secret=document.is_secret, register_id=register_id)
     _register_in(document, register)
@@ -204,7 +206,7 @@ def incoming_return(*, actor: Actor, document_id: int, reason: str) -> IncomingD
     """Send a wrongly addressed or invalid document back (status 02); a reason is required."""
     if not reason.strip():
         raise ApplicationError("reason_required", _("Phải nhập lý do trả lại văn bản."))
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition = transition_check(document=document, action="return", actor=actor)
     transition_apply(
         document=document, transition=transition, actor=actor, event_type="incoming.returned",
@@ -234,10 +236,9 @@ def _leader_membership(agency: Agency, leader_id: int) -> Membership:
 @transaction.atomic
 def incoming_present(*, actor: Actor, document_id: int, leader_id: int, note: str = "") -> IncomingDocument:
     """Present to a leader (ND30 Điều 23), or pass from one leader to another (head → deputy in charge)."""
-    document = lock_document(document_id)
-    transition = transition_check(document=document, action="present", actor=actor)
-    if document.state == IncomingState.PRESENTED and not actor.has_role(RoleCode.LEADER):
-        raise PermissionDeniedError("forbidden", _("Chỉ lãnh đạo được chuyển văn bản cho lãnh đạo khác."))
+    document = lock_visible(actor, document_id)
+    refuse_if(can_present(actor, document))
+    transition = TRANSITIONS["present"]
     leader = _leader_membership(document.agency, leader_id).user
     transition_apply(
         document=document, transition=transition, actor=actor, event_type="incoming.presented",
@@ -256,7 +257,7 @@ def incoming_present(*, actor: Actor, document_id: int, leader_id: int, note: st
 @transaction.atomic
 def incoming_update(*, actor: Actor, document_id: int, data: IncomingInput) -> IncomingDocument:
     """Correct the metadata before the document is finished; old and new values go to the audit log."""
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition_check(document=document, action="edit", actor=actor)
     if data.main_file is not None or data.attachments:
         raise ApplicationError("use_file_add", _("Thêm tệp bằng chức năng thêm tệp."))
@@ -283,7 +284,7 @@ def incoming_update(*, actor: Actor, document_id: int, data: IncomingInput) -> I
 
 @transaction.atomic
 def incoming_file_add(*, actor: Actor, document_id: int, upload: UploadedContent, role: str) -> DocumentFile:
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition_check(document=document, action="edit", actor=actor)
     if document.is_secret:
         raise ApplicationError("secret_no_files", _("Văn bản mật không được tải tệp lên hệ thống."))
@@ -323,7 +324,7 @@ def incoming_mark_replaced(*, document_id: int, text: str, replaced_by: str, act
 
 @transaction.atomic
 def incoming_share(*, actor: Actor, document_id: int, user_id: int) -> DocumentShare:
-    document = lock_document(document_id)
+    document = lock_visible(actor, document_id)
     transition_check(document=document, action="share", actor=actor)
     if not Membership.objects.filter(agency=document.agency, user_id=user_id, is_active=True).exists():
         raise ApplicationError("invalid_user", _("Chỉ chia sẻ được cho cán bộ trong cơ quan."))
@@ -338,5 +339,5 @@ def incoming_share(*, actor: Actor, document_id: int, user_id: int) -> DocumentS
     return share
 
 
-__all__ = ["TRANSITIONS", "incoming_create", "incoming_mark_replaced", "incoming_present",
+__all__ = ["incoming_create", "incoming_mark_replaced", "incoming_present",
            "incoming_receive_electronic", "incoming_register", "incoming_return", "incoming_share", "incoming_update"]

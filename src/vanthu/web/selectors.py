@@ -1,4 +1,5 @@
-"""Reads the pages need besides the document itself: what the actor may do, and the people to pick from.
+"""Reads the pages need besides the document itself: what the actor may do (asked of ``documents.permissions``), and
+the people to pick from.
 
 Each function takes the actor and stays inside the actor's agency.
 """
@@ -11,9 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from vanthu.documents.enums import IncomingState, RegisterKind
+from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import IncomingDocument, Register
-from vanthu.documents.transitions import TRANSITIONS
+from vanthu.documents.permissions import can_handle, can_move, can_present
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Membership, Unit
@@ -24,17 +25,7 @@ Choice = tuple[int | str, str]
 
 
 def _allowed(actor: Actor, document: IncomingDocument, action: str) -> bool:
-    transition = TRANSITIONS[action]
-    if document.state not in transition.sources:
-        return False
-    return actor.agency_id == document.agency_id and actor.has_role(*transition.roles)
-
-
-def _is_handler(actor: Actor, assignment: Assignment) -> bool:
-    if assignment.user_id is not None and assignment.user_id == actor.user.pk:
-        return True
-    return (assignment.unit_id is not None and assignment.unit_id == actor.unit_id
-            and actor.has_role(RoleCode.UNIT_LEADER))
+    return can_move(actor, document, action) is None
 
 
 @dataclass(frozen=True)
@@ -59,15 +50,12 @@ class DocumentActions:
 
 
 def document_actions(*, actor: Actor, document: IncomingDocument, assignments: list[Assignment]) -> DocumentActions:
-    present = _allowed(actor, document, "present")
-    if document.state == IncomingState.PRESENTED and not actor.has_role(RoleCode.LEADER):
-        present = False
-    can_handle = document.state in TRANSITIONS["handle"].sources
-    mine = [a for a in assignments if can_handle and a.state in OPEN_ASSIGNMENT_STATES and _is_handler(actor, a)]
+    """The rules of ``documents.permissions``, asked once per panel: a panel shows only what its service allows."""
+    mine = [a for a in assignments if can_handle(actor, document, a) is None]
     return DocumentActions(
         register=_allowed(actor, document, "register"),
         return_=_allowed(actor, document, "return"),
-        present=present,
+        present=can_present(actor, document) is None,
         direct=_allowed(actor, document, "direct"),
         redirect=_allowed(actor, document, "redirect"),
         close=_allowed(actor, document, "close_for_information"),
