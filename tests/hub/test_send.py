@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
+from django.http import HttpResponse
 from django.test import override_settings
 
 from tests.hub import packages
 from tests.hub.conftest import A1, A2, B1, C1, OCTET, Caller, body_of
 from vanthu.hub.models import Delivery, Package
-from vanthu.hubapi.auth import hash_file_value, sdk_hex
+from vanthu.hubapi.auth import hash_file_value, sdk_hex, signed_headers
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
 
@@ -196,3 +198,82 @@ def test_same_body_after_the_duplicate_window_is_a_new_package(sys_a: Caller, sy
     Package.objects.filter(hub_id=first).update(created_at=Package.objects.get(hub_id=first).created_at
                                                 - dt.timedelta(hours=25))
     assert sys_a.sent(package, from_code=A1) != first
+
+
+# -- what the official SDK sends: the package followed by CRLF, hash-file over the package alone ------------------
+
+
+@pytest.mark.parametrize("line_break", [b"\r\n", b"\n"], ids=["crlf", "lf"])
+def test_body_with_a_trailing_line_break_outside_the_hash_is_stored_without_it(sys_a: Caller, sys_b: Caller,
+                                                                                line_break: bytes) -> None:
+    package = packages.edoc(A1, [B1])
+    doc_id = sys_a.sent(package + line_break, from_code=A1, hash_file=hash_file_value(package))
+    stored = Package.objects.get(hub_id=doc_id)
+    assert bytes(stored.body) == package and stored.sha256 == hashlib.sha256(package).hexdigest()
+
+
+def test_padded_hash_of_the_package_alone_is_accepted_too(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    doc_id = sys_a.sent(package + b"\r\n", from_code=A1, hash_file=hash_file_value(package, encoding="hex"))
+    assert bytes(Package.objects.get(hub_id=doc_id).body) == package
+
+
+def test_body_whose_hash_covers_the_line_break_is_stored_as_sent(sys_a: Caller, sys_b: Caller) -> None:
+    body = packages.edoc(A1, [B1]) + b"\r\n"
+    doc_id = sys_a.sent(body, from_code=A1, hash_file=hash_file_value(body))
+    assert bytes(Package.objects.get(hub_id=doc_id).body) == body
+
+
+@pytest.mark.parametrize("tail", [b"\r\n\r\n", b" \r\n", b"\n\n", b"\r"], ids=["two-crlf", "space", "two-lf", "cr"])
+def test_nothing_but_one_trailing_line_break_is_forgiven(sys_a: Caller, sys_b: Caller, tail: bytes) -> None:
+    package = packages.edoc(A1, [B1])
+    response = sys_a.send(package + tail, from_code=A1, hash_file=hash_file_value(package))
+    assert body_of(response)["ErrorCode"] == "4"
+    assert _nothing_stored()
+
+
+def test_the_same_package_with_and_without_the_line_break_is_one_send(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    first = sys_a.sent(package + b"\r\n", from_code=A1, hash_file=hash_file_value(package))
+    assert sys_a.sent(package, from_code=A1) == first
+    assert Package.objects.count() == 1
+
+
+# -- refusals in the envelope the SDK reads: DocId present and empty ------------------------------------------------
+
+
+def _refusals(sys_a: Caller) -> dict[str, tuple[int, HttpResponse]]:
+    package = packages.edoc(A1, [B1])
+    return {
+        "bad signature": (1, sys_a.call("sendEdoc", {"from": A1, "messagetype": "edoc"}, body=package,
+                                        content_type=OCTET, secret="wrong")),
+        "not owned": (3, sys_a.send(packages.edoc(B1, [A1]), from_code=B1)),
+        "hash": (4, sys_a.send(package, from_code=A1, hash_file="0" * 64)),
+        "malformed": (5, sys_a.send(b"not a package", from_code=A1)),
+        "method": (5, sys_a.call("sendEdoc", method="GET")),
+    }
+
+
+def test_every_send_refusal_has_an_empty_doc_id_and_a_vietnamese_message(sys_a: Caller, sys_b: Caller) -> None:
+    for name, (code, response) in _refusals(sys_a).items():
+        answer = body_of(response)
+        assert (answer["status"], answer["ErrorCode"], answer["DocId"]) == ("FAIL", str(code), ""), name
+        assert answer["ErrorDesc"] and not answer["ErrorDesc"].isascii(), name  # Vietnamese, with diacritics
+    assert _nothing_stored()
+
+
+def test_refusal_of_an_unknown_system_has_an_empty_doc_id(sys_a: Caller) -> None:
+    headers = dict(signed_headers(system_id="NO-SUCH", secret="x", inputs={"from": A1}, content_type=OCTET))
+    headers.pop("Content-Type")
+    answer = body_of(sys_a.client.post("/sendEdoc", data=b"x", content_type=OCTET, headers=headers))
+    assert (answer["ErrorCode"], answer["DocId"]) == ("2", "")
+
+
+def test_answers_are_ascii_json_so_a_us_ascii_reader_keeps_the_vietnamese(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.edoc(A1, [B1]), from_code=A1, hash_file="0" * 64)
+    assert response.content.isascii()
+    assert "Mã băm" in json.loads(response.content.decode("ascii"))["ErrorDesc"]
+
+
+def test_refusals_of_other_operations_carry_no_doc_id(sys_b: Caller) -> None:
+    assert "DocId" not in body_of(sys_b.call("getEdoc", {"docId": "0" * 32}))

@@ -1,7 +1,8 @@
 """Checks a package passes before the hub accepts it, and who it goes to (STANDARDS.md (d), open points 1, 8, 10).
 
-All of it runs before any transaction opens: the body is hashed once here and parsed once, by the edXML library's
-hardened ``package_routing`` (no DTD, no entities, size and depth limits).
+All of it runs before any transaction opens: the body is hashed here (with and without the SDK's trailing line
+break, in one pass) and parsed once, by the edXML library's hardened ``package_routing`` (no DTD, no entities,
+size and depth limits).
 """
 
 from __future__ import annotations
@@ -67,6 +68,29 @@ def _unique(codes: list[str]) -> tuple[str, ...]:
 
 
 XMLDSIG_NAMESPACE = b"http://www.w3.org/2000/09/xmldsig#"
+# The line break the SDK writes after the package (``MultipartUtility.addInputStreamPart``).
+_LINE_BREAKS = (b"\r\n", b"\n")
+
+
+def transport_body(body: bytes, hash_file: str | None) -> tuple[bytes, bytes] | None:
+    """The package the body carries, and its SHA-256, or ``None`` when ``hash-file`` matches neither form.
+
+    The official SDK writes the package followed by CRLF while ``hash-file`` covers the package alone. The body as
+    sent is the package when the hash says so (a file that ends with a line break keeps it); otherwise the body
+    without ONE trailing CRLF (or LF) is, when the hash matches that. Nothing else is ever trimmed. One SHA-256 pass:
+    the hash of the body without the line break is extended by it for the hash of the whole.
+    """
+    if not hash_file:
+        return None
+    trailer = next((end for end in _LINE_BREAKS if body.endswith(end)), b"")
+    head = hashlib.sha256(memoryview(body)[:len(body) - len(trailer)])
+    whole = head.copy()
+    whole.update(trailer)
+    if hash_file_matches(hash_file, whole.digest()):
+        return body, whole.digest()
+    if trailer and hash_file_matches(hash_file, head.digest()):
+        return body[:len(body) - len(trailer)], head.digest()
+    return None
 
 
 def _check_package_signature(body: bytes, max_bytes: int) -> None:
@@ -99,9 +123,10 @@ def package_accept(
     kind = (message_type or "").strip().lower()
     if kind not in MessageType.values:
         raise errors.malformed(_("Tham số messagetype phải là edoc hoặc status"), "messagetype")
-    digest = hashlib.sha256(body).digest()
-    if not hash_file or not hash_file_matches(hash_file, digest):
+    carried = transport_body(body, hash_file)
+    if carried is None:
         raise errors.hash_mismatch()
+    body, digest = carried
     sender = (from_code or "").strip()
     if not sender:
         raise errors.malformed(_("Thiếu tham số from (mã đơn vị gửi)"), "from")
