@@ -10,9 +10,10 @@ import pytest
 from django.http import HttpResponse
 from django.test import override_settings
 
+from tests.edxml.kit import agency_signer
 from tests.hub import packages
 from tests.hub.conftest import A1, A2, B1, C1, OCTET, Caller, body_of
-from vanthu.hub.models import Delivery, Package
+from vanthu.hub.models import Delivery, HubEvent, Package
 from vanthu.hubapi.auth import hash_file_value, sdk_hex, signed_headers
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
@@ -277,3 +278,42 @@ def test_answers_are_ascii_json_so_a_us_ascii_reader_keeps_the_vietnamese(sys_a:
 
 def test_refusals_of_other_operations_carry_no_doc_id(sys_b: Caller) -> None:
     assert "DocId" not in body_of(sys_b.call("getEdoc", {"docId": "0" * 32}))
+
+
+# -- the package's own signature --------------------------------------------------------------------------------------
+
+
+def test_signature_outside_the_xmldsig_namespace_is_accepted_with_a_warning(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.with_foreign_signature(packages.edoc(A1, [B1])), from_code=A1)
+    answer = body_of(response)
+    assert answer["ErrorCode"] == "0" and answer["DocId"]
+    assert "XML-DSig" in answer["ErrorDesc"] and "không được kiểm tra" in answer["ErrorDesc"]
+    event = HubEvent.objects.get(event_type="package.warning")
+    assert event.target == answer["DocId"] and "XML-DSig" in event.data["warnings"][0]
+
+
+def test_package_without_any_signature_is_accepted_without_a_warning(sys_a: Caller, sys_b: Caller) -> None:
+    answer = body_of(sys_a.send(packages.edoc(A1, [B1]), from_code=A1))
+    assert (answer["ErrorCode"], answer["ErrorDesc"]) == ("0", "")
+    assert not HubEvent.objects.filter(event_type="package.warning").exists()
+
+
+def test_valid_xmldsig_signature_is_accepted(sys_a: Caller, sys_b: Caller) -> None:
+    answer = body_of(sys_a.send(packages.edoc(A1, [B1], signer=agency_signer()), from_code=A1))
+    assert (answer["ErrorCode"], answer["ErrorDesc"]) == ("0", "")
+
+
+def test_xmldsig_signature_that_does_not_match_is_still_refused(sys_a: Caller, sys_b: Caller) -> None:
+    signed = packages.edoc(A1, [B1], signer=agency_signer())
+    tampered = signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1)
+    assert tampered != signed
+    answer = body_of(sys_a.send(tampered, from_code=A1))
+    assert (answer["ErrorCode"], answer["DocId"]) == ("1", "") and "thay đổi sau khi ký" in answer["ErrorDesc"]
+    assert _nothing_stored()
+
+
+def test_foreign_signature_beside_a_broken_xmldsig_one_does_not_save_it(sys_a: Caller, sys_b: Caller) -> None:
+    signed = packages.edoc(A1, [B1], signer=agency_signer())
+    tampered = packages.with_foreign_signature(signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1))
+    assert body_of(sys_a.send(tampered, from_code=A1))["ErrorCode"] == "1"
+    assert _nothing_stored()

@@ -197,7 +197,15 @@ def package_send(*, system: ConnectedSystem, package: AcceptedPackage) -> str:
             cursor.execute("SELECT hub_id FROM hub_package WHERE from_key = %s AND sha256 = %s AND created_at >= %s "
                            "ORDER BY id LIMIT 1", [from_key, package.sha256, since])
             return str(cursor.fetchone()[0])
+    _warnings_record(system=system, hub_id=hub_id, package=package, at=now)
     return hub_id
+
+
+def _warnings_record(*, system: ConnectedSystem, hub_id: str, package: AcceptedPackage, at: datetime) -> None:
+    """A package accepted with warnings (validation.py) keeps them in the event log, beside the answer's."""
+    if package.warnings:
+        _event(system=system, event_type="package.warning", target=hub_id, at=at,
+               data={"warnings": list(package.warnings)})
 
 
 def _in(ids: list[int]) -> str:

@@ -1,8 +1,8 @@
 """Checks a package passes before the hub accepts it, and who it goes to (STANDARDS.md (d), open points 1, 8, 10).
 
-All of it runs before any transaction opens: the body is hashed here (with and without the SDK's trailing line
-break, in one pass) and parsed once, by the edXML library's hardened ``package_routing`` (no DTD, no entities,
-size and depth limits).
+All of it runs before any transaction opens: the body is hashed once here and parsed by the edXML library's
+hardened ``package_routing`` (no DTD, no entities, size and depth limits); a package with a ``Signature`` element
+is parsed once more, for the signature.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import json
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from lxml import etree
 
 from vanthu.edxml import EdxmlError, package_routing
 from vanthu.edxml.dsig import signature_check
-from vanthu.edxml.xmlsafe import xml_parse
+from vanthu.edxml.values import DSIG_NAMESPACE
+from vanthu.edxml.xmlsafe import local_name, namespace_of, xml_parse
 from vanthu.hub import errors
 from vanthu.hub.enums import MessageType
 from vanthu.hubapi.auth import hash_file_matches
@@ -34,6 +36,8 @@ class AcceptedPackage:
     document_id: str
     business_doc_type: int
     status_code: str
+    # Accepted, but worth telling the sender (Vietnamese, for ``ErrorDesc`` and the event log).
+    warnings: tuple[str, ...] = ()
 
 
 def code_key(code: str) -> str:
@@ -67,7 +71,8 @@ def _unique(codes: list[str]) -> tuple[str, ...]:
     return tuple(result)
 
 
-XMLDSIG_NAMESPACE = b"http://www.w3.org/2000/09/xmldsig#"
+# A ``Signature`` element's name, in UTF-8 (or ASCII-compatible) and in UTF-16 packages.
+_SIGNATURE_NAMES = (b"Signature", "Signature".encode("utf-16-le"))
 # The line break the SDK writes after the package (``MultipartUtility.addInputStreamPart``).
 _LINE_BREAKS = (b"\r\n", b"\n")
 
@@ -93,14 +98,34 @@ def transport_body(body: bytes, hash_file: str | None) -> tuple[bytes, bytes] | 
     return None
 
 
-def _check_package_signature(body: bytes, max_bytes: int) -> None:
-    """A package that carries an XML signature must match it (it was changed on the way otherwise); a package
-    without one is accepted, as the national hub does (STANDARDS.md (b))."""
-    if XMLDSIG_NAMESPACE not in body:
-        return
-    check = signature_check(body, xml_parse(body, max_bytes=max_bytes))
-    if check.state == "invalid":
-        raise errors.package_signature_invalid(check.reason)
+def _signatures(root: etree._Element) -> tuple[bool, bool]:
+    """(an XML-DSig ``Signature`` is present, a ``Signature`` in another namespace or none is)."""
+    dsig = foreign = False
+    for element in root.iter():
+        if local_name(element) == "Signature":
+            if namespace_of(element) == DSIG_NAMESPACE:
+                dsig = True
+            else:
+                foreign = True
+    return dsig, foreign
+
+
+def _check_package_signature(body: bytes, max_bytes: int) -> tuple[str, ...]:
+    """A package that carries an XML-DSig signature must match it (it was changed on the way otherwise); a package
+    without one is accepted, as the national hub does (STANDARDS.md (b)). A ``Signature`` element outside the
+    XML-DSig namespace cannot be verified: accepted, with a warning for the sender."""
+    if not any(name in body for name in _SIGNATURE_NAMES):
+        return ()
+    root = xml_parse(body, max_bytes=max_bytes)
+    dsig, foreign = _signatures(root)
+    if dsig:
+        check = signature_check(body, root)
+        if check.state == "invalid":
+            raise errors.package_signature_invalid(check.reason)
+    if foreign:
+        return (str(_("Phần tử Signature của gói tin không thuộc không gian tên XML-DSig "
+                      "(http://www.w3.org/2000/09/xmldsig#) nên chữ ký không được kiểm tra")),)
+    return ()
 
 
 def package_accept(
@@ -113,7 +138,8 @@ def package_accept(
     to: str | None,
     max_bytes: int,
 ) -> AcceptedPackage:
-    """Size (7), transport hash (4), well-formed package of the announced type from the announced sender (5).
+    """Size (7), transport hash (4), well-formed package of the announced type from the announced sender (5), an
+    XML-DSig signature that matches (1).
 
     Recipients: the ``to`` input if present, else what the package names (``To/OrganId`` for a document,
     ``ResponseFor/OrganId`` for a status package).
@@ -135,7 +161,7 @@ def package_accept(
     except EdxmlError as exc:
         # The library's message names the element (``… tại MessageHeader/To[2]/OrganId``).
         raise errors.malformed(exc.message, str(exc.extra.get("element", ""))) from exc
-    _check_package_signature(body, max_bytes)
+    warnings = _check_package_signature(body, max_bytes)
     if routing.kind != kind:
         raise errors.malformed(_("Tham số messagetype không khớp với loại gói tin"), "messagetype")
     if code_key(routing.from_organ_id) != code_key(sender):
@@ -148,5 +174,5 @@ def package_accept(
     return AcceptedPackage(
         body=body, sha256=digest.hex(), message_type=kind, service_type=(service_type or "eDoc").strip()[:20],
         from_code=sender, recipients=recipients, document_id=routing.document_id[:100],
-        business_doc_type=int(routing.business_doc_type), status_code=routing.status_code[:10],
+        business_doc_type=int(routing.business_doc_type), status_code=routing.status_code[:10], warnings=warnings,
     )

@@ -86,7 +86,12 @@ def send_edoc(request: HttpRequest, call: HubCall) -> Result:
         message_type=call.param("messagetype"), service_type=call.param("servicetype"), to=call.param("to"),
         max_bytes=limit,
     )
-    return {"DocId": services.package_send(system=call.system, package=accepted)}
+    doc_id = services.package_send(system=call.system, package=accepted)
+    if accepted.warnings:
+        logger.warning("hub: package %s from %s accepted with warnings: %s", doc_id, accepted.from_code,
+                       "; ".join(accepted.warnings))
+    # ErrorDesc is free text on success too (the SDK prints it): the sender's operator gets to see the warnings.
+    return {"ErrorDesc": "; ".join(accepted.warnings), "DocId": doc_id}
 
 
 def received_list(request: HttpRequest, call: HubCall) -> Result:
