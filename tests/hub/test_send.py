@@ -13,6 +13,7 @@ from django.test import override_settings
 from tests.edxml.kit import agency_signer
 from tests.hub import packages
 from tests.hub.conftest import A1, A2, B1, C1, OCTET, Caller, body_of
+from vanthu.hub import services
 from vanthu.hub.models import Delivery, HubEvent, Package
 from vanthu.hubapi.auth import hash_file_value, sdk_hex, signed_headers
 
@@ -317,3 +318,66 @@ def test_foreign_signature_beside_a_broken_xmldsig_one_does_not_save_it(sys_a: C
     tampered = packages.with_foreign_signature(signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1))
     assert body_of(sys_a.send(tampered, from_code=A1))["ErrorCode"] == "1"
     assert _nothing_stored()
+
+
+# -- the same body again within the window, to recipients the first send did not have -----------------------------
+
+
+def _copies_of(package: bytes, code: str) -> int:
+    return Delivery.objects.filter(package__sha256=hashlib.sha256(package).hexdigest(), recipient_code=code).count()
+
+
+def test_repeat_to_a_new_recipient_reaches_it_under_a_new_doc_id(sys_a: Caller, sys_b: Caller,
+                                                                 sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    first = sys_a.sent(package, from_code=A1, to=[B1])
+    second = sys_a.sent(package, from_code=A1, to=[B1, C1])
+    assert second != first
+    assert [item["docId"] for item in sys_c.received()] == [second]
+    assert [item["docId"] for item in sys_b.received()] == [first]
+    assert [row["toCode"] for row in sys_a.sent_list(second)] == [C1]
+    assert bytes(Package.objects.get(hub_id=second).body) == package
+
+
+def test_recipients_who_have_it_do_not_get_it_twice(sys_a: Caller, sys_b: Caller, sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    sys_a.sent(package, from_code=A1, to=[B1])
+    sys_a.sent(package, from_code=A1, to=[C1, B1])
+    sys_a.sent(package, from_code=A1, to=[B1, C1])
+    assert (_copies_of(package, B1), _copies_of(package, C1)) == (1, 1)
+
+
+def test_retried_repeat_returns_the_doc_id_of_the_send_it_repeats(sys_a: Caller, sys_b: Caller,
+                                                                  sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    first = sys_a.sent(package, from_code=A1, to=[B1])
+    second = sys_a.sent(package, from_code=A1, to=[B1, C1])
+    assert sys_a.sent(package, from_code=A1, to=[B1, C1]) == second
+    assert sys_a.sent(package, from_code=A1, to=[B1]) == first
+    assert Package.objects.count() == 2
+
+
+def test_repeat_is_recorded_with_the_earlier_doc_id(sys_a: Caller, sys_b: Caller, sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    first = sys_a.sent(package, from_code=A1, to=[B1])
+    second = sys_a.sent(package, from_code=A1, to=[B1, C1])
+    event = HubEvent.objects.get(event_type="package.repeated")
+    assert (event.target, event.data) == (second, {"earlier": [first], "skipped": [B1], "to": [C1]})
+
+
+def test_recipient_unknown_at_the_first_send_gets_it_when_sent_again_once_known(sys_a: Caller, sys_b: Caller,
+                                                                               sys_c: Caller) -> None:
+    newcomer = "000.00.09.G09"
+    package = packages.edoc(A1, [B1, newcomer])
+    first = sys_a.sent(package, from_code=A1)
+    services.agency_register(actor=None, system=sys_c.system, code=newcomer, name="Vụ mới")
+    second = sys_a.sent(package, from_code=A1)
+    assert second != first and [item["docId"] for item in sys_c.received()] == [second]
+    assert _copies_of(package, B1) == 1
+
+
+def test_retry_while_a_recipient_is_still_unknown_stores_nothing(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1, "000.00.00.K99"])
+    first = sys_a.sent(package, from_code=A1)
+    assert sys_a.sent(package, from_code=A1) == first
+    assert Package.objects.count() == 1
