@@ -313,6 +313,15 @@ def test_xmldsig_signature_that_does_not_match_is_still_refused(sys_a: Caller, s
     assert _nothing_stored()
 
 
+def test_xmldsig_signature_that_does_not_match_is_refused_in_a_utf16_package_too(sys_a: Caller,
+                                                                                  sys_b: Caller) -> None:
+    signed = packages.edoc(A1, [B1], signer=agency_signer())
+    tampered = signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1).decode("utf-8")
+    utf16 = tampered.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
+    assert body_of(sys_a.send(utf16, from_code=A1))["ErrorCode"] == "1"
+    assert _nothing_stored()
+
+
 def test_foreign_signature_beside_a_broken_xmldsig_one_does_not_save_it(sys_a: Caller, sys_b: Caller) -> None:
     signed = packages.edoc(A1, [B1], signer=agency_signer())
     tampered = packages.with_foreign_signature(signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1))

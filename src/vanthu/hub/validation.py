@@ -71,8 +71,9 @@ def _unique(codes: list[str]) -> tuple[str, ...]:
     return tuple(result)
 
 
-# A ``Signature`` element's name, in UTF-8 (or ASCII-compatible) and in UTF-16 packages.
-_SIGNATURE_NAMES = (b"Signature", "Signature".encode("utf-16-le"))
+_DSIG_NAMESPACE_BYTES = DSIG_NAMESPACE.encode("ascii")
+# How a package in UTF-16 or UTF-32 begins (a BOM, or ``<`` as two or four bytes): its markup is not ASCII.
+_WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00")
 # The line break the SDK writes after the package (``MultipartUtility.addInputStreamPart``).
 _LINE_BREAKS = (b"\r\n", b"\n")
 
@@ -110,11 +111,27 @@ def _signatures(root: etree._Element) -> tuple[bool, bool]:
     return dsig, foreign
 
 
+def _header_end(body: bytes) -> int:
+    """Where ``edXMLHeader`` closes (its second mention), or the end of the body."""
+    first = body.find(b"edXMLHeader>")
+    second = body.find(b"edXMLHeader>", first + 1) if first >= 0 else -1
+    return second if second >= 0 else len(body)
+
+
+def _signature_suspected(body: bytes) -> bool:
+    """Worth parsing for a signature: the XML-DSig namespace anywhere (as before), or a ``Signature`` element in
+    the header, where the skeleton and the SDK's builder put it. Searching the whole body for the short name cost
+    about 0.1 ms per 137 KB package (Base64 defeats the search's skips); the header is a few KB."""
+    if body.startswith(_WIDE_STARTS):
+        return True
+    return _DSIG_NAMESPACE_BYTES in body or body.find(b"Signature", 0, _header_end(body)) >= 0
+
+
 def _check_package_signature(body: bytes, max_bytes: int) -> tuple[str, ...]:
     """A package that carries an XML-DSig signature must match it (it was changed on the way otherwise); a package
     without one is accepted, as the national hub does (STANDARDS.md (b)). A ``Signature`` element outside the
     XML-DSig namespace cannot be verified: accepted, with a warning for the sender."""
-    if not any(name in body for name in _SIGNATURE_NAMES):
+    if not _signature_suspected(body):
         return ()
     root = xml_parse(body, max_bytes=max_bytes)
     dsig, foreign = _signatures(root)
