@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from vanthu.config.env import env_int, env_str
+from vanthu.config.env import env_int
 
 MIB = 1024 * 1024
 
@@ -34,7 +35,8 @@ def max_clock_skew_seconds() -> int:
 
 def client_timezone() -> ZoneInfo:
     """The zone of the SDK's ``timestamp`` when it names none (its JVM's own): ``VANTHU_HUB_CLIENT_TIMEZONE``."""
-    name = str(getattr(settings, "VANTHU_HUB_CLIENT_TIMEZONE", env_str("HUB_CLIENT_TIMEZONE", "Asia/Ho_Chi_Minh")))
+    default = os.environ.get("VANTHU_HUB_CLIENT_TIMEZONE") or "Asia/Ho_Chi_Minh"
+    name = str(getattr(settings, "VANTHU_HUB_CLIENT_TIMEZONE", default))
     return zone_named(name)
 
 
