@@ -13,6 +13,7 @@ from vanthu.edxml import (
     DocumentTypeInfo,
     MessageHeader,
     Organization,
+    PackageSigner,
     PromulgationInfo,
     ResponseFor,
     StatusPackage,
@@ -23,9 +24,11 @@ from vanthu.edxml import (
 _numbers = itertools.count(1)
 
 
-def edoc(from_code: str, to_codes: list[str], *, size: int = 2_000, number: int | None = None) -> bytes:
+def edoc(from_code: str, to_codes: list[str], *, size: int = 2_000, number: int | None = None,
+         signer: PackageSigner | None = None) -> bytes:
     """A document package from ``from_code`` to ``to_codes`` carrying one attachment of ``size`` bytes; each call
-    makes a new document (a new number), so bodies differ unless ``number`` is repeated."""
+    makes a new document (a new number), so bodies differ unless ``number`` is repeated. XML-DSig signed when a
+    ``signer`` is given."""
     n = number if number is not None else next(_numbers)
     header = MessageHeader(
         from_=Organization(from_code, "Cơ quan gửi"), to=tuple(Organization(code, "Nơi nhận") for code in to_codes),
@@ -35,7 +38,19 @@ def edoc(from_code: str, to_codes: list[str], *, size: int = 2_000, number: int 
     )
     data = random.Random(n).randbytes(size)  # incompressible: the zipped attachment stays ``size`` bytes
     return document_package_build(
-        DocumentPackage(header=header, attachments=(Attachment("van-ban.pdf", "application/pdf", data),)))
+        DocumentPackage(header=header, attachments=(Attachment("van-ban.pdf", "application/pdf", data),)),
+        signer=signer)
+
+
+def with_foreign_signature(package: bytes) -> bytes:
+    """``package`` with a ``Signature`` element in the edXML namespace, as some builders write it: it names the
+    XML-DSig algorithms but is not an XML-DSig signature, so nobody can verify it."""
+    foreign = (b"<edXML:Signature><edXML:SignedInfo><edXML:SignatureMethod "
+               b'Algorithm="http://www.w3.org/2000/09/xmldsig#rsa-sha1"/></edXML:SignedInfo>'
+               b"<edXML:SignatureValue>AAAA</edXML:SignatureValue></edXML:Signature>")
+    marker = b"</edXML:edXMLHeader>"
+    assert marker in package
+    return package.replace(marker, foreign + marker, 1)
 
 
 def status(from_code: str, original_sender: str, *, code: str = "01", document_id: str = "") -> bytes:

@@ -53,7 +53,7 @@ def _chunks(count: int, size: int) -> list[Message]:
 @pytest.fixture(params=[0, 2], ids=["inline", "threads"])
 def app_and_seen(request: pytest.FixtureRequest) -> tuple[HubApplication, list[dict[str, Any]]]:
     seen: list[dict[str, Any]] = []
-    return HubApplication(_echo_app(seen), max_body=1000, threads=request.param, refusal=lambda: b"{7}"), seen
+    return HubApplication(_echo_app(seen), max_body=1000, threads=request.param, refusal=lambda path: b"{7}"), seen
 
 
 def test_body_within_the_limit_reaches_the_wsgi_handler(app_and_seen: tuple[HubApplication, list[Any]]) -> None:

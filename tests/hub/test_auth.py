@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from tests.hub.conftest import JSON, Caller, body_of
-from vanthu.hub import services
+from vanthu.hub import conf, services
 from vanthu.hubapi.auth import signature, signed_headers, timestamp_format
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
@@ -113,6 +115,36 @@ def test_stale_timestamp_is_refused_when_a_skew_limit_is_set(sys_a: Caller) -> N
                                   moment=old))
     assert _raw_call(sys_a, headers)["http"] == 401
     assert sys_a.call("getAgenciesList").status_code == 200
+
+
+def _stamped(caller: Caller, timestamp: str) -> dict[str, str]:
+    """Headers of a call stamped ``timestamp``, the way a JVM writes its own wall clock."""
+    sign_header = json.dumps({"XroadVnpt-timestamp": timestamp, "XroadVnpt-systemid": caller.system_id,
+                              "XroadVnpt-Content-Type": JSON}, separators=(",", ":"))
+    return {"XroadVnpt-sign-header": sign_header, "XroadVnpt-hash-header": signature(caller.secret, sign_header)}
+
+
+def _jvm_clock(zone: str, suffix: str = "") -> str:
+    local = dt.datetime.now(ZoneInfo(zone))
+    return f"{local:%d%m%Y}T{local:%H%M%S}+{local.microsecond // 1000:04d}{suffix}"
+
+
+@override_settings(VANTHU_HUB_MAX_CLOCK_SKEW=300, VANTHU_HUB_CLIENT_TIMEZONE="UTC")
+def test_sdk_in_a_utc_jvm_is_accepted_when_the_hub_reads_client_clocks_in_utc(sys_a: Caller) -> None:
+    assert _raw_call(sys_a, _stamped(sys_a, _jvm_clock("UTC")))["ErrorCode"] == "0"
+
+
+@override_settings(VANTHU_HUB_MAX_CLOCK_SKEW=300, VANTHU_HUB_CLIENT_TIMEZONE="America/Sao_Paulo")
+def test_timestamp_with_its_own_offset_is_read_with_it_whatever_the_client_zone(sys_a: Caller) -> None:
+    assert _raw_call(sys_a, _stamped(sys_a, _jvm_clock("Asia/Tokyo", "+09:00")))["ErrorCode"] == "0"
+    assert _raw_call(sys_a, _stamped(sys_a, _jvm_clock("UTC", "Z")))["ErrorCode"] == "0"
+    assert _raw_call(sys_a, _stamped(sys_a, _jvm_clock("UTC", "+07:00")))["http"] == 401
+
+
+@override_settings(VANTHU_HUB_CLIENT_TIMEZONE="Asia/Ha_Noi")
+def test_misspelt_client_zone_stops_the_hub_with_a_clear_message() -> None:
+    with pytest.raises(ImproperlyConfigured, match="VANTHU_HUB_CLIENT_TIMEZONE"):
+        conf.client_timezone()
 
 
 def test_operation_names_are_case_insensitive_and_unknown_ones_404(sys_a: Caller) -> None:

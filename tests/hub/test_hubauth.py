@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -47,6 +48,36 @@ def test_timestamp_is_vietnam_time_with_milliseconds_padded_to_four_digits() -> 
     assert timestamp_format(moment) == "05032026T010203+0045"
     assert timestamp_parse("05032026T010203+0045") == moment
     assert timestamp_parse("2026-03-05") is None and timestamp_parse("32132026T010203+0045") is None
+
+
+UTC_PLUS_7 = dt.timezone(dt.timedelta(hours=7))
+
+
+def test_timestamp_without_a_zone_is_read_in_the_given_zone() -> None:
+    assert timestamp_parse("05032026T010203+0045", zone=dt.UTC) == dt.datetime(2026, 3, 5, 1, 2, 3, 45_000,
+                                                                               tzinfo=dt.UTC)
+    new_york = timestamp_parse("05032026T010203+0045", zone=ZoneInfo("America/New_York"))
+    assert new_york == dt.datetime(2026, 3, 5, 6, 2, 3, 45_000, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("value", [
+    "05032026T080203+0000+07:00", "05032026T080203+07:00", "05032026T010203Z", "05032026T010203+0000Z",
+    "04032026T200203-0500", "04032026T200203-05:00", "2026-03-05T08:02:03+07:00", "2026-03-05T01:02:03Z",
+])
+def test_explicit_offset_wins_over_the_configured_zone(value: str) -> None:
+    for zone in (dt.UTC, UTC_PLUS_7, ZoneInfo("America/Sao_Paulo")):
+        assert timestamp_parse(value, zone=zone) == dt.datetime(2026, 3, 5, 1, 2, 3, tzinfo=dt.UTC), (value, zone)
+
+
+def test_four_digits_after_a_plus_stay_milliseconds_as_the_sdk_writes_them() -> None:
+    assert timestamp_parse("05032026T010203+0700", zone=dt.UTC) == dt.datetime(2026, 3, 5, 1, 2, 3, 700_000,
+                                                                               tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("value", ["05032026T010203+25:00", "05032026T010203+07:99", "05032026T010203+0000+0700x",
+                                   "2026-03-05", "", "now"])
+def test_unreadable_timestamps_are_none(value: str) -> None:
+    assert timestamp_parse(value, zone=dt.UTC) is None
 
 
 def test_signed_headers_follow_the_sdk() -> None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import pytest
+from django.http import HttpResponse
 from django.test import override_settings
 
+from tests.edxml.kit import agency_signer
 from tests.hub import packages
 from tests.hub.conftest import A1, A2, B1, C1, OCTET, Caller, body_of
-from vanthu.hub.models import Delivery, Package
-from vanthu.hubapi.auth import hash_file_value, sdk_hex
+from vanthu.hub import services
+from vanthu.hub.models import Delivery, HubEvent, Package
+from vanthu.hubapi.auth import hash_file_value, sdk_hex, signed_headers
 
 pytestmark = [pytest.mark.urls("vanthu.hub.urls"), pytest.mark.django_db]
 
@@ -196,3 +200,193 @@ def test_same_body_after_the_duplicate_window_is_a_new_package(sys_a: Caller, sy
     Package.objects.filter(hub_id=first).update(created_at=Package.objects.get(hub_id=first).created_at
                                                 - dt.timedelta(hours=25))
     assert sys_a.sent(package, from_code=A1) != first
+
+
+# -- what the official SDK sends: the package followed by CRLF, hash-file over the package alone ------------------
+
+
+@pytest.mark.parametrize("line_break", [b"\r\n", b"\n"], ids=["crlf", "lf"])
+def test_body_with_a_trailing_line_break_outside_the_hash_is_stored_without_it(sys_a: Caller, sys_b: Caller,
+                                                                                line_break: bytes) -> None:
+    package = packages.edoc(A1, [B1])
+    doc_id = sys_a.sent(package + line_break, from_code=A1, hash_file=hash_file_value(package))
+    stored = Package.objects.get(hub_id=doc_id)
+    assert bytes(stored.body) == package and stored.sha256 == hashlib.sha256(package).hexdigest()
+
+
+def test_padded_hash_of_the_package_alone_is_accepted_too(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    doc_id = sys_a.sent(package + b"\r\n", from_code=A1, hash_file=hash_file_value(package, encoding="hex"))
+    assert bytes(Package.objects.get(hub_id=doc_id).body) == package
+
+
+def test_body_whose_hash_covers_the_line_break_is_stored_as_sent(sys_a: Caller, sys_b: Caller) -> None:
+    body = packages.edoc(A1, [B1]) + b"\r\n"
+    doc_id = sys_a.sent(body, from_code=A1, hash_file=hash_file_value(body))
+    assert bytes(Package.objects.get(hub_id=doc_id).body) == body
+
+
+@pytest.mark.parametrize("tail", [b"\r\n\r\n", b" \r\n", b"\n\n", b"\r"], ids=["two-crlf", "space", "two-lf", "cr"])
+def test_nothing_but_one_trailing_line_break_is_forgiven(sys_a: Caller, sys_b: Caller, tail: bytes) -> None:
+    package = packages.edoc(A1, [B1])
+    response = sys_a.send(package + tail, from_code=A1, hash_file=hash_file_value(package))
+    assert body_of(response)["ErrorCode"] == "4"
+    assert _nothing_stored()
+
+
+def test_the_same_package_with_and_without_the_line_break_is_one_send(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1])
+    first = sys_a.sent(package + b"\r\n", from_code=A1, hash_file=hash_file_value(package))
+    assert sys_a.sent(package, from_code=A1) == first
+    assert Package.objects.count() == 1
+
+
+# -- refusals in the envelope the SDK reads: DocId present and empty ------------------------------------------------
+
+
+def _refusals(sys_a: Caller) -> dict[str, tuple[int, HttpResponse]]:
+    package = packages.edoc(A1, [B1])
+    return {
+        "bad signature": (1, sys_a.call("sendEdoc", {"from": A1, "messagetype": "edoc"}, body=package,
+                                        content_type=OCTET, secret="wrong")),
+        "not owned": (3, sys_a.send(packages.edoc(B1, [A1]), from_code=B1)),
+        "hash": (4, sys_a.send(package, from_code=A1, hash_file="0" * 64)),
+        "malformed": (5, sys_a.send(b"not a package", from_code=A1)),
+        "method": (5, sys_a.call("sendEdoc", method="GET")),
+    }
+
+
+def test_every_send_refusal_has_an_empty_doc_id_and_a_vietnamese_message(sys_a: Caller, sys_b: Caller) -> None:
+    for name, (code, response) in _refusals(sys_a).items():
+        answer = body_of(response)
+        assert (answer["status"], answer["ErrorCode"], answer["DocId"]) == ("FAIL", str(code), ""), name
+        assert answer["ErrorDesc"] and not answer["ErrorDesc"].isascii(), name  # Vietnamese, with diacritics
+    assert _nothing_stored()
+
+
+def test_refusal_of_an_unknown_system_has_an_empty_doc_id(sys_a: Caller) -> None:
+    headers = dict(signed_headers(system_id="NO-SUCH", secret="x", inputs={"from": A1}, content_type=OCTET))
+    headers.pop("Content-Type")
+    answer = body_of(sys_a.client.post("/sendEdoc", data=b"x", content_type=OCTET, headers=headers))
+    assert (answer["ErrorCode"], answer["DocId"]) == ("2", "")
+
+
+def test_answers_are_ascii_json_so_a_us_ascii_reader_keeps_the_vietnamese(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.edoc(A1, [B1]), from_code=A1, hash_file="0" * 64)
+    assert response.content.isascii()
+    assert "Mã băm" in json.loads(response.content.decode("ascii"))["ErrorDesc"]
+
+
+def test_refusals_of_other_operations_carry_no_doc_id(sys_b: Caller) -> None:
+    assert "DocId" not in body_of(sys_b.call("getEdoc", {"docId": "0" * 32}))
+
+
+# -- the package's own signature --------------------------------------------------------------------------------------
+
+
+def test_signature_outside_the_xmldsig_namespace_is_accepted_with_a_warning(sys_a: Caller, sys_b: Caller) -> None:
+    response = sys_a.send(packages.with_foreign_signature(packages.edoc(A1, [B1])), from_code=A1)
+    answer = body_of(response)
+    assert answer["ErrorCode"] == "0" and answer["DocId"]
+    assert "XML-DSig" in answer["ErrorDesc"] and "không được kiểm tra" in answer["ErrorDesc"]
+    event = HubEvent.objects.get(event_type="package.warning")
+    assert event.target == answer["DocId"] and "XML-DSig" in event.data["warnings"][0]
+
+
+def test_package_without_any_signature_is_accepted_without_a_warning(sys_a: Caller, sys_b: Caller) -> None:
+    answer = body_of(sys_a.send(packages.edoc(A1, [B1]), from_code=A1))
+    assert (answer["ErrorCode"], answer["ErrorDesc"]) == ("0", "")
+    assert not HubEvent.objects.filter(event_type="package.warning").exists()
+
+
+def test_valid_xmldsig_signature_is_accepted(sys_a: Caller, sys_b: Caller) -> None:
+    answer = body_of(sys_a.send(packages.edoc(A1, [B1], signer=agency_signer()), from_code=A1))
+    assert (answer["ErrorCode"], answer["ErrorDesc"]) == ("0", "")
+
+
+def test_xmldsig_signature_that_does_not_match_is_still_refused(sys_a: Caller, sys_b: Caller) -> None:
+    signed = packages.edoc(A1, [B1], signer=agency_signer())
+    tampered = signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1)
+    assert tampered != signed
+    answer = body_of(sys_a.send(tampered, from_code=A1))
+    assert (answer["ErrorCode"], answer["DocId"]) == ("1", "") and "thay đổi sau khi ký" in answer["ErrorDesc"]
+    assert _nothing_stored()
+
+
+def test_xmldsig_signature_that_does_not_match_is_refused_in_a_utf16_package_too(sys_a: Caller,
+                                                                                  sys_b: Caller) -> None:
+    signed = packages.edoc(A1, [B1], signer=agency_signer())
+    tampered = signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1).decode("utf-8")
+    utf16 = tampered.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).encode("utf-16")
+    assert body_of(sys_a.send(utf16, from_code=A1))["ErrorCode"] == "1"
+    assert _nothing_stored()
+
+
+def test_foreign_signature_beside_a_broken_xmldsig_one_does_not_save_it(sys_a: Caller, sys_b: Caller) -> None:
+    signed = packages.edoc(A1, [B1], signer=agency_signer())
+    tampered = packages.with_foreign_signature(signed.replace("Thử nghiệm".encode(), b"Thu nghiem", 1))
+    assert body_of(sys_a.send(tampered, from_code=A1))["ErrorCode"] == "1"
+    assert _nothing_stored()
+
+
+# -- the same body again within the window, to recipients the first send did not have -----------------------------
+
+
+def _copies_of(package: bytes, code: str) -> int:
+    return Delivery.objects.filter(package__sha256=hashlib.sha256(package).hexdigest(), recipient_code=code).count()
+
+
+def test_repeat_to_a_new_recipient_reaches_it_under_a_new_doc_id(sys_a: Caller, sys_b: Caller,
+                                                                 sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    first = sys_a.sent(package, from_code=A1, to=[B1])
+    second = sys_a.sent(package, from_code=A1, to=[B1, C1])
+    assert second != first
+    assert [item["docId"] for item in sys_c.received()] == [second]
+    assert [item["docId"] for item in sys_b.received()] == [first]
+    assert [row["toCode"] for row in sys_a.sent_list(second)] == [C1]
+    assert bytes(Package.objects.get(hub_id=second).body) == package
+
+
+def test_recipients_who_have_it_do_not_get_it_twice(sys_a: Caller, sys_b: Caller, sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    sys_a.sent(package, from_code=A1, to=[B1])
+    sys_a.sent(package, from_code=A1, to=[C1, B1])
+    sys_a.sent(package, from_code=A1, to=[B1, C1])
+    assert (_copies_of(package, B1), _copies_of(package, C1)) == (1, 1)
+
+
+def test_retried_repeat_returns_the_doc_id_of_the_send_it_repeats(sys_a: Caller, sys_b: Caller,
+                                                                  sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    first = sys_a.sent(package, from_code=A1, to=[B1])
+    second = sys_a.sent(package, from_code=A1, to=[B1, C1])
+    assert sys_a.sent(package, from_code=A1, to=[B1, C1]) == second
+    assert sys_a.sent(package, from_code=A1, to=[B1]) == first
+    assert Package.objects.count() == 2
+
+
+def test_repeat_is_recorded_with_the_earlier_doc_id(sys_a: Caller, sys_b: Caller, sys_c: Caller) -> None:
+    package = packages.edoc(A1, [B1, C1])
+    first = sys_a.sent(package, from_code=A1, to=[B1])
+    second = sys_a.sent(package, from_code=A1, to=[B1, C1])
+    event = HubEvent.objects.get(event_type="package.repeated")
+    assert (event.target, event.data) == (second, {"earlier": [first], "skipped": [B1], "to": [C1]})
+
+
+def test_recipient_unknown_at_the_first_send_gets_it_when_sent_again_once_known(sys_a: Caller, sys_b: Caller,
+                                                                               sys_c: Caller) -> None:
+    newcomer = "000.00.09.G09"
+    package = packages.edoc(A1, [B1, newcomer])
+    first = sys_a.sent(package, from_code=A1)
+    services.agency_register(actor=None, system=sys_c.system, code=newcomer, name="Vụ mới")
+    second = sys_a.sent(package, from_code=A1)
+    assert second != first and [item["docId"] for item in sys_c.received()] == [second]
+    assert _copies_of(package, B1) == 1
+
+
+def test_retry_while_a_recipient_is_still_unknown_stores_nothing(sys_a: Caller, sys_b: Caller) -> None:
+    package = packages.edoc(A1, [B1, "000.00.00.K99"])
+    first = sys_a.sent(package, from_code=A1)
+    assert sys_a.sent(package, from_code=A1) == first
+    assert Package.objects.count() == 1

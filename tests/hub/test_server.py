@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
@@ -187,3 +188,20 @@ def test_client_send_of_a_package_over_the_limit_gets_error_7(hub: RunningHub) -
     with pytest.raises(HubError) as caught:
         hub.client("SYS-A").send(package=b"<" * (51 * MIB), from_organ_id=A1, message_type="edoc")
     assert caught.value.error_code == "7" and not isinstance(caught.value, HubUnavailableError)
+
+
+def test_send_refused_before_its_body_is_read_still_has_an_empty_doc_id(hub: RunningHub) -> None:
+    headers = dict(signed_headers(system_id="SYS-A", secret="secret-of-SYS-A", content_type="application/octet-stream",
+                                  inputs={"from": A1, "servicetype": "eDoc", "messagetype": "edoc", "hash-file": "0"}))
+    headers["Content-Length"] = str(60 * MIB)
+    connection = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=60)
+    try:
+        connection.putrequest("POST", "/sendEdoc")
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders(b"<edXML/>")
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 413 and (answer["ErrorCode"], answer["DocId"]) == ("7", "")

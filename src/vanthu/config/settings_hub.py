@@ -67,6 +67,8 @@ VANTHU_HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_BYTES", 50 * 1024 * 1024
 VANTHU_HUB_MAX_DELIVERY_ATTEMPTS = env_int("HUB_MAX_DELIVERY_ATTEMPTS", 5)
 VANTHU_HUB_PROCESSING_HIDE_SECONDS = env_int("HUB_PROCESSING_HIDE_SECONDS", 600)
 VANTHU_HUB_MAX_CLOCK_SKEW = env_int("HUB_MAX_CLOCK_SKEW", 0)  # seconds; 0 = only logged
+# The SDK stamps its JVM's wall clock without a zone; read such timestamps in this one (IANA name).
+VANTHU_HUB_CLIENT_TIMEZONE = env_str("HUB_CLIENT_TIMEZONE", "Asia/Ho_Chi_Minh")
 VANTHU_HUB_DUPLICATE_WINDOW_HOURS = env_int("HUB_DUPLICATE_WINDOW_HOURS", 24)
 VANTHU_HUB_LIST_LIMIT = env_int("HUB_LIST_LIMIT", 1000)
 # 0: each worker process runs one request at a time on its event loop (fastest); n: on n threads (vanthu/hub/server.py).

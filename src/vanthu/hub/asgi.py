@@ -17,7 +17,7 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
 from vanthu.hub import conf, errors  # noqa: E402
 from vanthu.hub.server import HubApplication  # noqa: E402
-from vanthu.hub.views import error_body  # noqa: E402
+from vanthu.hub.views import error_body, operation_of  # noqa: E402
 
 _limit = conf.max_package_bytes()
 
@@ -25,5 +25,5 @@ application = HubApplication(
     WSGIHandler(),
     max_body=_limit,
     threads=int(getattr(settings, "VANTHU_HUB_THREADS", 0)),
-    refusal=lambda: error_body(errors.too_large(_limit)),
+    refusal=lambda path: error_body(errors.too_large(_limit), operation_of(path)),
 )

@@ -106,9 +106,13 @@ def system_for_call(system_id: str) -> ConnectedSystem | None:
 
 
 def _clock_check(fields: SignedFields, system: ConnectedSystem) -> None:
-    """The SDK stamps once per client object, so stale timestamps are normal: log, enforce only when configured."""
+    """The SDK stamps once per client object, so stale timestamps are normal: log, enforce only when configured.
+
+    Its timestamp is its JVM's wall clock with no zone: read in ``VANTHU_HUB_CLIENT_TIMEZONE`` unless it carries
+    an offset of its own.
+    """
     raw = fields.get("timestamp") or ""
-    stamped = timestamp_parse(raw)
+    stamped = timestamp_parse(raw, zone=conf.client_timezone())
     limit = conf.max_clock_skew_seconds()
     if stamped is None:
         logger.info("hub: unreadable timestamp %r from system %s", raw[:40], system.system_id)

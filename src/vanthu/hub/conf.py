@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from vanthu.core.env import env_int
 
@@ -27,6 +31,21 @@ def processing_hide_seconds() -> int:
 def max_clock_skew_seconds() -> int:
     """0 (the default) = timestamps are only logged, never enforced (open point 3)."""
     return int(getattr(settings, "VANTHU_HUB_MAX_CLOCK_SKEW", env_int("HUB_MAX_CLOCK_SKEW", 0)))
+
+
+def client_timezone() -> ZoneInfo:
+    """The zone of the SDK's ``timestamp`` when it names none (its JVM's own): ``VANTHU_HUB_CLIENT_TIMEZONE``."""
+    default = os.environ.get("VANTHU_HUB_CLIENT_TIMEZONE") or "Asia/Ho_Chi_Minh"
+    name = str(getattr(settings, "VANTHU_HUB_CLIENT_TIMEZONE", default))
+    return zone_named(name)
+
+
+def zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(f"VANTHU_HUB_CLIENT_TIMEZONE must be an IANA zone such as Asia/Ho_Chi_Minh or "
+                                   f"UTC, got {name!r}") from exc
 
 
 def duplicate_window_hours() -> int:

@@ -65,6 +65,14 @@ def malformed(message: str | Promise, element: str = "") -> HubProtocolError:
     return HubProtocolError(MALFORMED, message, {"element": element} if element else None)
 
 
+def method_not_allowed(method: str) -> HubProtocolError:
+    """A malformed request (5) answered with HTTP 405."""
+    error = HubProtocolError(MALFORMED, _("Thao tác này không nhận phương thức HTTP %(method)s") %
+                             {"method": method[:10]}, {"element": "method"})
+    error.status = 405
+    return error
+
+
 def unknown_doc() -> HubProtocolError:
     # The same answer for "no such package" and "not addressed to you", so ids leak nothing.
     return HubProtocolError(UNKNOWN_DOC, _("Không tìm thấy gói tin"))

@@ -18,8 +18,16 @@ from vanthu.hubapi.auth import VIETNAM
 
 
 def hub_time(moment: datetime | None) -> str:
-    """ISO 8601 in Vietnam time (``2026-03-05T09:30:00+07:00``), or empty."""
-    return moment.astimezone(VIETNAM).isoformat(timespec="seconds") if moment else ""
+    """ISO 8601 in Vietnam time (``2026-03-05T09:30:00+07:00``), or empty.
+
+    A naive datetime is refused rather than guessed at: ``astimezone`` would take it as the process's local time
+    (Django sets ``TZ`` to ``TIME_ZONE``), which is how SQLite's UTC values once came out labelled +07:00.
+    """
+    if moment is None:
+        return ""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"hub_time needs an aware datetime, got {moment!r}")
+    return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
 def doc_id_normalize(doc_id: str | None) -> str:
@@ -64,11 +72,19 @@ def received_list_for_system(*, system: ConnectedSystem, message_type: str) -> l
 
 
 def _datetime(value: Any) -> datetime | None:
-    """A timestamp column read with a plain cursor: a datetime on PostgreSQL, UTC text on SQLite."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    """A timestamp column read with a plain cursor, as an aware datetime.
+
+    PostgreSQL hands back aware values. SQLite stores the UTC wall clock as text without an offset, and Django's
+    converter for ``datetime`` columns returns it as a *naive* datetime (text only through expressions): both
+    are in the connection's time zone (UTC unless the database's ``TIME_ZONE`` says otherwise), which is what the
+    ORM assumes too.
+    """
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=connection.timezone or UTC)
+    return moment
 
 
 def received_count_for_system(*, system: ConnectedSystem, message_type: str) -> int:

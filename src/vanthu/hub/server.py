@@ -26,7 +26,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-Refusal = Callable[[], bytes]
+Refusal = Callable[[str], bytes]  # the request path → the error-7 envelope for its operation
 
 # After refusing a body, keep reading (and dropping) what the client still sends for this long, so that it gets
 # to read the answer instead of a connection reset; nginx calls this a lingering close.
@@ -59,14 +59,14 @@ class HubApplication:
         headers = {name.lower(): value for name, value in scope.get("headers", [])}
         declared = headers.get(b"content-length", b"")
         if declared.strip().isdigit() and int(declared) > self.max_body:
-            await self._refuse(receive, send, drain=b"expect" not in headers)
+            await self._refuse(scope, receive, send, drain=b"expect" not in headers)
             return
         try:
             body = await self._read(receive)
         except Disconnected:
             return
         except TooLarge:
-            await self._refuse(receive, send, drain=True)
+            await self._refuse(scope, receive, send, drain=True)
             return
         if self.executor is None:
             status, response_headers, content = self._run(scope, body)
@@ -91,9 +91,9 @@ class HubApplication:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _refuse(self, receive: Receive, send: Send, *, drain: bool) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, *, drain: bool) -> None:
         """Answer error 7 at once, then drop the rest of the body; nothing of it is kept."""
-        content = self.refusal()
+        content = self.refusal(str(scope.get("path", "")))
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json; charset=utf-8"),
             (b"content-length", str(len(content)).encode()), (b"connection", b"close")]})

@@ -1,7 +1,8 @@
 """Every write of the hub. One transaction each, with its ``HubEvent`` in the same transaction.
 
 Locking: ``package_send`` takes a PostgreSQL advisory lock on (sender, body SHA-256) so that two identical sends
-racing each other store one package (on SQLite, ``BEGIN IMMEDIATE`` already serialises writers);
+racing each other store one package, and two repeats to new recipients deliver to each recipient once (on SQLite,
+``BEGIN IMMEDIATE`` already serialises writers);
 ``delivery_ack`` updates (and so locks) the caller's delivery rows of one package in one statement.
 """
 
@@ -127,19 +128,73 @@ _PACKAGE_COLUMNS = ("hub_id", "from_code", "from_key", "sender_system_id", "mess
                     "document_id", "business_doc_type", "status_code", "body", "sha256", "size", "created_at")
 _DELIVERY_COLUMNS = ("package_id", "recipient_code", "recipient_agency_id", "status", "failure_reason", "attempts",
                      "created_at", "updated_at")
-_PACKAGE_INSERT = (
+_PACKAGE_INSERT_FIRST = (
     f"INSERT INTO hub_package ({', '.join(_PACKAGE_COLUMNS)}) SELECT {_placeholders(len(_PACKAGE_COLUMNS))} "  # noqa: S608
     "WHERE NOT EXISTS (SELECT 1 FROM hub_package WHERE from_key = %s AND sha256 = %s AND created_at >= %s) "
     "RETURNING id")
+_PACKAGE_INSERT = (
+    f"INSERT INTO hub_package ({', '.join(_PACKAGE_COLUMNS)}) VALUES ({_placeholders(len(_PACKAGE_COLUMNS))}) "  # noqa: S608
+    "RETURNING id")
+_EARLIER_SENDS = (
+    "SELECT p.id, p.hub_id, d.recipient_code, d.recipient_agency_id FROM hub_package p "
+    "JOIN hub_delivery d ON d.package_id = p.id WHERE p.from_key = %s AND p.sha256 = %s AND p.created_at >= %s "
+    "ORDER BY p.id")
+
+Known = dict[str, tuple[int, int]]  # code_key → (agency id, hosting system id)
+
+
+def _store(cursor: Any, *, postgres: bool, package: AcceptedPackage, system: ConnectedSystem, hub_id: str,
+           recipients: list[tuple[str, str]], known: Known, at: Any, first_since: Any = None) -> bool:
+    """INSERT the package row and one delivery per (code, key) recipient; with ``first_since``, only if the sender
+    sent no identical body since then. True when stored."""
+    from_key = code_key(package.from_code)
+    params: list[Any] = [
+        hub_id, package.from_code, from_key, system.pk, package.message_type, package.service_type,
+        package.document_id, package.business_doc_type, package.status_code, package.body, package.sha256,
+        len(package.body), at]
+    insert = _PACKAGE_INSERT
+    if first_since is not None:
+        insert, params = _PACKAGE_INSERT_FIRST, [*params, from_key, package.sha256, first_since]
+    deliveries: list[Any] = []
+    for code, key in recipients:
+        agency = known.get(key)
+        deliveries += [code, agency[0] if agency else None,
+                       DeliveryStatus.PENDING.value if agency else DeliveryStatus.FAILED.value,
+                       "" if agency else FailureReason.UNKNOWN_RECIPIENT.value]
+    if postgres:
+        values = ", ".join(["(%s, %s::bigint, %s, %s)"] * len(recipients))
+        cursor.execute(
+            f"WITH package AS ({insert}) INSERT INTO hub_delivery ({', '.join(_DELIVERY_COLUMNS)}) "  # noqa: S608
+            f"SELECT package.id, v.code, v.agency, v.status, v.reason, 0, %s, %s FROM package, "
+            f"(VALUES {values}) AS v (code, agency, status, reason) RETURNING package_id",
+            [*params, at, at, *deliveries])
+        return cursor.fetchone() is not None
+    cursor.execute(insert, params)
+    inserted = cursor.fetchone()
+    if inserted is None:
+        return False
+    row = f"({_placeholders(len(_DELIVERY_COLUMNS))})"
+    rows: list[Any] = []
+    for index in range(len(recipients)):
+        rows += [inserted[0], *deliveries[index * 4:index * 4 + 4], 0, at, at]
+    cursor.execute(f"INSERT INTO hub_delivery ({', '.join(_DELIVERY_COLUMNS)}) "  # noqa: S608
+                   f"VALUES {', '.join([row] * len(recipients))}", rows)
+    return True
 
 
 @transaction.atomic
 def package_send(*, system: ConnectedSystem, package: AcceptedPackage) -> str:
-    """Store an accepted package with one delivery row per recipient, in one transaction; returns its DocId.
+    """Store an accepted package with one delivery per recipient, in one transaction; returns its DocId.
 
     The sender must be an agency hosted by the calling system (error 3). A recipient the directory does not know
-    is stored as a ``failed`` delivery, visible to the sender (open point 8). The same sender and body SHA-256
-    within ``VANTHU_HUB_DUPLICATE_WINDOW_HOURS`` return the first DocId and store nothing (open point 9).
+    is stored as a ``failed`` delivery, visible to the sender (open point 8).
+
+    The same sender and body SHA-256 within ``VANTHU_HUB_DUPLICATE_WINDOW_HOURS`` (open point 9) is a repeat: when
+    every recipient it names already has the package from an earlier send, nothing is stored and the DocId of the
+    newest such send is returned, so a retried send is harmless. Recipients the earlier sends did not reach — a
+    new address, or one the directory did not know then and knows now — get it as a new package with its own
+    DocId (the sender's record of this send; integrators, ours included, keep one DocId per send), and nobody gets
+    it twice. That rare case writes a ``package.repeated`` event naming the earlier DocIds.
 
     The hub's hot path, so plain SQL, the body bound once as binary: on PostgreSQL two statements and the commit
     (the advisory lock rides on the directory query, the deliveries on the package INSERT), on SQLite three. The
@@ -150,8 +205,8 @@ def package_send(*, system: ConnectedSystem, package: AcceptedPackage) -> str:
     at = connection.ops.adapt_datetimefield_value(now)
     since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=conf.duplicate_window_hours()))
     from_key = code_key(package.from_code)
-    keys = [code_key(code) for code in package.recipients]
-    wanted = sorted({from_key, *keys})
+    recipients = [(code, code_key(code)) for code in package.recipients]
+    wanted = sorted({from_key, *(key for _, key in recipients)})
     postgres = connection.vendor == "postgresql"
     hub_id = uuid.uuid4().hex
     with connection.cursor() as cursor:
@@ -160,44 +215,39 @@ def package_send(*, system: ConnectedSystem, package: AcceptedPackage) -> str:
         cursor.execute(f"SELECT code_key, id, system_id{lock} FROM hub_hubagency WHERE deleted = %s "  # noqa: S608
                        f"AND code_key IN ({_placeholders(len(wanted))})",
                        [*([_lock_key(from_key, package.sha256)] if postgres else []), False, *wanted])
-        known = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+        known: Known = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
         sender = known.get(from_key)
         if sender is None or sender[1] != system.pk:
             raise errors.sender_not_owned(package.from_code)
-        package_params: list[Any] = [
-            hub_id, package.from_code, from_key, system.pk, package.message_type, package.service_type,
-            package.document_id, package.business_doc_type, package.status_code, package.body, package.sha256,
-            len(package.body), at, from_key, package.sha256, since]
-        deliveries: list[Any] = []
-        for code, key in zip(package.recipients, keys, strict=True):
-            agency = known.get(key)
-            deliveries += [code, agency[0] if agency else None,
-                           DeliveryStatus.PENDING.value if agency else DeliveryStatus.FAILED.value,
-                           "" if agency else FailureReason.UNKNOWN_RECIPIENT.value]
-        if postgres:
-            values = ", ".join(["(%s, %s::bigint, %s, %s)"] * len(keys))
-            cursor.execute(
-                f"WITH package AS ({_PACKAGE_INSERT}) INSERT INTO hub_delivery ({', '.join(_DELIVERY_COLUMNS)}) "  # noqa: S608
-                f"SELECT package.id, v.code, v.agency, v.status, v.reason, 0, %s, %s FROM package, "
-                f"(VALUES {values}) AS v (code, agency, status, reason) RETURNING package_id",
-                [*package_params, at, at, *deliveries])
-            stored = cursor.fetchone() is not None
-        else:
-            cursor.execute(_PACKAGE_INSERT, package_params)
-            inserted = cursor.fetchone()
-            stored = inserted is not None
-            if inserted is not None:
-                row = f"({_placeholders(len(_DELIVERY_COLUMNS))})"
-                rows: list[Any] = []
-                for index in range(len(keys)):
-                    rows += [inserted[0], *deliveries[index * 4:index * 4 + 4], 0, at, at]
-                cursor.execute(f"INSERT INTO hub_delivery ({', '.join(_DELIVERY_COLUMNS)}) "  # noqa: S608
-                               f"VALUES {', '.join([row] * len(keys))}", rows)
-        if not stored:
-            cursor.execute("SELECT hub_id FROM hub_package WHERE from_key = %s AND sha256 = %s AND created_at >= %s "
-                           "ORDER BY id LIMIT 1", [from_key, package.sha256, since])
-            return str(cursor.fetchone()[0])
+        if _store(cursor, postgres=postgres, package=package, system=system, hub_id=hub_id, recipients=recipients,
+                  known=known, at=at, first_since=since):
+            _warnings_record(system=system, hub_id=hub_id, package=package, at=now)
+            return hub_id
+        cursor.execute(_EARLIER_SENDS, [from_key, package.sha256, since])
+        holders: dict[str, tuple[int, str]] = {}  # recipient key → (package id, DocId) of the newest send to it
+        for package_id, earlier_hub_id, code, agency_id in cursor.fetchall():
+            key = code_key(code)
+            if agency_id is None and key in known:
+                continue  # not delivered then (unknown recipient), deliverable now
+            holders[key] = (int(package_id), str(earlier_hub_id))
+        fresh = [(code, key) for code, key in recipients if key not in holders]
+        if not fresh:
+            return max(holders[key] for _, key in recipients)[1]
+        _store(cursor, postgres=postgres, package=package, system=system, hub_id=hub_id, recipients=fresh,
+               known=known, at=at)
+    skipped = [code for code, key in recipients if key in holders]
+    _event(system=system, event_type="package.repeated", target=hub_id, at=now,
+           data={"earlier": sorted({holders[code_key(code)][1] for code in skipped}), "skipped": skipped,
+                 "to": [code for code, _ in fresh]})
+    _warnings_record(system=system, hub_id=hub_id, package=package, at=now)
     return hub_id
+
+
+def _warnings_record(*, system: ConnectedSystem, hub_id: str, package: AcceptedPackage, at: datetime) -> None:
+    """A package accepted with warnings (validation.py) keeps them in the event log, beside the answer's."""
+    if package.warnings:
+        _event(system=system, event_type="package.warning", target=hub_id, at=at,
+               data={"warnings": list(package.warnings)})
 
 
 def _in(ids: list[int]) -> str:

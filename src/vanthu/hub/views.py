@@ -1,7 +1,10 @@
 """The hub's operations (STANDARDS.md (d)), one short function each, behind one authenticating dispatcher.
 
 Every answer is the national hub's JSON envelope (``status``/``ErrorCode``/``ErrorDesc`` plus the operation's
-data), refusals included; only ``downloadEdoc`` answers a success with the raw package.
+data), refusals included; only ``downloadEdoc`` answers a success with the raw package. A ``sendEdoc`` answer
+always has ``DocId`` (empty on a refusal): the official SDK reads it unconditionally and, without it, fails with
+a null pointer and reports nothing. The JSON is ASCII (other characters escaped): the SDK reads a ``sendEdoc`` answer
+as US-ASCII and a refusal in its JVM's default charset, so a raw UTF-8 message would reach its caller garbled.
 """
 
 from __future__ import annotations
@@ -27,19 +30,30 @@ Result = dict[str, Any] | HttpResponse
 Handler = Callable[[HttpRequest, HubCall], Result]
 
 
+SEND_OPERATION = "sendedoc"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
 def envelope(data: dict[str, Any] | None = None, *, status: int = 200) -> HttpResponse:
     body = {"status": "OK", "ErrorCode": "0", "ErrorDesc": "", **(data or {})}
-    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
-                        content_type="application/json; charset=utf-8")
+    return HttpResponse(json.dumps(body), status=status, content_type=JSON_CONTENT_TYPE)
 
 
-def error_body(exc: HubProtocolError) -> bytes:
-    return json.dumps({"status": "FAIL", "ErrorCode": str(exc.error_code), "ErrorDesc": str(exc.message)},
-                      ensure_ascii=False).encode()
+def operation_of(path: str) -> str:
+    """The operation a request path names (``/sendEdoc/`` → ``sendedoc``), as the dispatcher compares it."""
+    return path.strip("/").rsplit("/", 1)[-1].lower()
 
 
-def error_response(exc: HubProtocolError) -> HttpResponse:
-    return HttpResponse(error_body(exc), status=exc.status, content_type="application/json; charset=utf-8")
+def error_body(exc: HubProtocolError, operation: str = "") -> bytes:
+    """The refusal envelope; for ``sendEdoc`` with the empty ``DocId`` the SDK reads in every answer."""
+    body = {"status": "FAIL", "ErrorCode": str(exc.error_code), "ErrorDesc": str(exc.message)}
+    if operation.lower() == SEND_OPERATION:
+        body["DocId"] = ""
+    return json.dumps(body).encode()
+
+
+def error_response(exc: HubProtocolError, operation: str = "") -> HttpResponse:
+    return HttpResponse(error_body(exc, operation), status=exc.status, content_type=JSON_CONTENT_TYPE)
 
 
 def body_read(request: HttpRequest, limit: int) -> bytes:
@@ -72,7 +86,12 @@ def send_edoc(request: HttpRequest, call: HubCall) -> Result:
         message_type=call.param("messagetype"), service_type=call.param("servicetype"), to=call.param("to"),
         max_bytes=limit,
     )
-    return {"DocId": services.package_send(system=call.system, package=accepted)}
+    doc_id = services.package_send(system=call.system, package=accepted)
+    if accepted.warnings:
+        logger.warning("hub: package %s from %s accepted with warnings: %s", doc_id, accepted.from_code,
+                       "; ".join(accepted.warnings))
+    # ErrorDesc is free text on success too (the SDK prints it): the sender's operator gets to see the warnings.
+    return {"ErrorDesc": "; ".join(accepted.warnings), "DocId": doc_id}
 
 
 def received_list(request: HttpRequest, call: HubCall) -> Result:
@@ -177,15 +196,17 @@ def dispatch(request: HttpRequest, operation: str) -> HttpResponse:
         return HttpResponse(status=404)
     handler, methods = entry
     if request.method not in methods:
-        return HttpResponse(status=405, headers={"Allow": ", ".join(sorted(methods))})
+        response = error_response(errors.method_not_allowed(request.method or ""), operation)
+        response["Allow"] = ", ".join(sorted(methods))
+        return response
     try:
         declared = request.META.get("CONTENT_LENGTH") or ""
         if declared.strip().isdigit() and int(declared) > conf.max_package_bytes():
             raise errors.too_large(conf.max_package_bytes())
         result = handler(request, call_authenticate(request))
     except HubProtocolError as exc:
-        return error_response(exc)
+        return error_response(exc, operation)
     except Exception:
         logger.exception("hub: %s failed", operation)
-        return error_response(errors.internal())
+        return error_response(errors.internal(), operation)
     return result if isinstance(result, HttpResponse) else envelope(result)

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from vanthu.edxml.values import VIETNAM_TZ
 
@@ -29,7 +29,13 @@ HASH_FILE_ENCODINGS = ("sdk", "hex")
 
 # edXML and the hub carry no zone: Vietnam time, UTC+07:00 all year (one constant, in the edXML library).
 VIETNAM = VIETNAM_TZ
-_TIMESTAMP = re.compile(r"^(\d{2})(\d{2})(\d{4})T(\d{2})(\d{2})(\d{2})\+(\d{1,4})$")
+# The SDK's ``ddMMyyyy'T'HHmmss+SSSS`` (``+SSSS``: milliseconds, not a zone), optionally followed or replaced by an
+# explicit offset: ``Z``, ``±HH:MM``, or ``-HHMM`` (the SDK writes a literal ``+``, so a minus can only be a zone;
+# a bare ``+HHMM`` stays milliseconds).
+_TIMESTAMP = re.compile(
+    r"^(?P<day>\d{2})(?P<month>\d{2})(?P<year>\d{4})T(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})"
+    r"(?:\+(?P<millis>\d{1,4}))?(?P<zone>Z|[+-]\d{2}:\d{2}|[+-]\d{4})?$")
+_ZONE = re.compile(r"^(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})$")
 
 
 class SignHeaderError(ValueError):
@@ -63,16 +69,52 @@ def timestamp_format(moment: datetime | None = None) -> str:
     return f"{local:%d%m%Y}T{local:%H%M%S}+{local.microsecond // 1000:04d}"
 
 
-def timestamp_parse(value: str) -> datetime | None:
-    """The instant a timestamp input names, or ``None`` when it does not follow the SDK pattern."""
-    match = _TIMESTAMP.match(value.strip())
+def _offset(text: str) -> tzinfo | None:
+    if text == "Z":
+        return UTC
+    match = _ZONE.match(text)
     if match is None:
         return None
-    day, month, year, hour, minute, second, millis = (int(group) for group in match.groups())
+    hours, minutes = int(match["hours"]), int(match["minutes"])
+    if hours > 18 or minutes > 59:
+        return None
+    delta = timedelta(hours=hours, minutes=minutes)
+    return timezone(-delta if match["sign"] == "-" else delta)
+
+
+def timestamp_parse(value: str, *, zone: tzinfo = VIETNAM) -> datetime | None:
+    """The instant a timestamp input names, or ``None`` when it cannot be read.
+
+    The SDK writes wall-clock time in its JVM's own zone without saying which: such a timestamp is read in
+    ``zone``. An explicit offset (``Z``, ``±HH:MM``, ``-HHMM``, or an ISO 8601 timestamp with one) wins.
+    """
+    text = value.strip()
+    match = _TIMESTAMP.match(text)
+    if match is None:
+        return _iso_parse(text, zone)
+    at = zone
+    if match["zone"]:
+        explicit = _offset(match["zone"])
+        if explicit is None:
+            return None
+        at = explicit
     try:
-        return datetime(year, month, day, hour, minute, second, min(millis, 999) * 1000, tzinfo=VIETNAM)
+        local = datetime(int(match["year"]), int(match["month"]), int(match["day"]), int(match["hour"]),
+                         int(match["minute"]), int(match["second"]), min(int(match["millis"] or 0), 999) * 1000)
     except ValueError:
         return None
+    return local.replace(tzinfo=at)
+
+
+def _iso_parse(text: str, zone: tzinfo) -> datetime | None:
+    """``2026-03-05T09:30:00+07:00`` and the like; a date alone is no timestamp."""
+    if "T" not in text and " " not in text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def signature(secret: str, sign_header: str | bytes) -> str:

@@ -167,7 +167,8 @@ class HubClient:
     # -- operations ---------------------------------------------------------------------------------------------
 
     def send(self, *, package: bytes, from_organ_id: str, message_type: str, to: Sequence[str] | None = None) -> str:
-        """``sendEdoc``: the hub's DocId. Sending the same body again within 24 h returns the same DocId."""
+        """``sendEdoc``: the hub's DocId. Sending the same body to the same recipients again within 24 h returns the
+        same DocId; our hub gives recipients earlier sends did not reach a new one."""
         inputs = {"from": from_organ_id, "servicetype": "eDoc", "messagetype": _kind(message_type),
                   "hash-file": hash_file_value(package, encoding=self.hash_file_encoding)}
         if to:
@@ -289,7 +290,8 @@ class HubClient:
     def _exchange(self, operation: str, inputs: dict[str, str], body: bytes | None, content_type: str,
                   method: str) -> tuple[int, str, bytes]:
         """One request on the kept-alive connection; a connection the server closed while idle is reopened once
-        (a repeated ``sendEdoc`` is harmless: the hub answers a repeated body with the first DocId)."""
+        (a repeated ``sendEdoc`` is harmless: the hub answers a repeated body to the same recipients with the same
+        DocId)."""
         for attempt in (1, 2):
             reused = getattr(self._local, "connection", None) is not None
             connection = self._connection()
