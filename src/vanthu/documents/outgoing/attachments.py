@@ -9,32 +9,15 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
-from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, NotFoundError, refuse_if
 from vanthu.core.files import PDF, UploadedContent, file_check
-from vanthu.documents.outgoing.drafting import lock_visible
-from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import OutgoingAttachment, OutgoingDocument
+from vanthu.documents.outgoing.permissions import can_change_attachments, lock_visible
 from vanthu.organizations.actor import Actor
-from vanthu.organizations.enums import RoleCode
-
-# Until the agency signs: afterwards the attachments are part of the signed original and cannot change.
-OPEN_STATES = frozenset({
-    OutgoingState.DRAFTING, OutgoingState.IN_REVIEW, OutgoingState.CHANGES_REQUESTED,
-    OutgoingState.AWAITING_SIGNATURE, OutgoingState.SIGNED, OutgoingState.NUMBERED,
-})
 
 
 def _check_may_change(actor: Actor, document: OutgoingDocument) -> None:
-    is_clerk = actor.agency_id == document.agency_id and actor.has_role(RoleCode.CLERK)
-    if document.drafter_id != actor.user.pk and not is_clerk:
-        raise PermissionDeniedError("forbidden", _("Chỉ người soạn thảo hoặc văn thư được thay đổi tệp đính kèm."))
-    if document.state not in OPEN_STATES:
-        raise ConflictError(
-            "invalid_state",
-            _("Không thể thay đổi tệp đính kèm khi văn bản đi đang ở trạng thái “%(state)s”.")
-            % {"state": OutgoingState(document.state).label},
-            {"state": document.state},
-        )
+    refuse_if(can_change_attachments(actor, document))
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.core.blobs import blob_read
-from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, ConflictError, refuse_if
 from vanthu.core.files import UploadedContent, file_check
 from vanthu.documents.effects import external_transport
 from vanthu.documents.enums import Channel
@@ -31,14 +31,15 @@ from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.enums import DeliveryStatus, OutgoingState
 from vanthu.documents.outgoing.issuing import outgoing_assert_can_send_electronically
+from vanthu.documents.outgoing.lifecycle import TRANSITIONS
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, OutgoingDocument
+from vanthu.documents.outgoing.permissions import can_issue, is_electronic
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.transitions import lock_outgoing_in_order, transition_apply, transition_check
 from vanthu.documents.services import incoming_mark_replaced, incoming_receive_electronic
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.services import NotificationSpec, notifications_emit_many
 from vanthu.organizations.actor import Actor
-from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Unit
 from vanthu.signing.validation.report_pdf import (
     SIGNATURE_REPORT_FILENAME,
@@ -167,11 +168,6 @@ def _recipients(
     return _Recipients(units=units, agencies=agencies, external=outside)
 
 
-def _require_clerk(actor: Actor, document: OutgoingDocument) -> None:
-    if actor.agency_id != document.agency_id or not actor.has_role(RoleCode.CLERK):
-        raise PermissionDeniedError("forbidden", _("Chỉ văn thư của cơ quan được phát hành văn bản."))
-
-
 def outgoing_issue(
     *, actor: Actor, document_id: int, unit_ids: Sequence[int] = (), agency_ids: Sequence[int] | None = None,
     external: Sequence[ExternalRecipient] = (), note: str = "",
@@ -184,17 +180,13 @@ def outgoing_issue(
     second issue is refused as a state conflict, so no recipient ever gets two copies.
     """
     document = outgoing_get_for_user(actor=actor, document_id=document_id)
-    _require_clerk(actor, document)
+    refuse_if(can_issue(actor, document))
     package = None
     wanted = document.recipients.exists() if agency_ids is None else bool(agency_ids)
-    if wanted and document.state == OutgoingState.SEALED and _is_electronic(document):
+    if wanted and document.state == OutgoingState.SEALED and is_electronic(document):
         package = _package_build(document)
     return _issue(actor=actor, document_id=document_id, replaces_id=document.replaces_id, unit_ids=unit_ids,
                   agency_ids=agency_ids, external=external, note=note.strip(), package=package)
-
-
-def _is_electronic(document: OutgoingDocument) -> bool:
-    return document.channel == Channel.ELECTRONIC and not document.is_secret
 
 
 @transaction.atomic
@@ -204,7 +196,8 @@ def _issue(
 ) -> OutgoingDocument:
     locked = lock_outgoing_in_order(document_id, *([replaces_id] if replaces_id else []))
     document = locked[document_id]
-    transition = transition_check(document=document, action="issue", actor=actor)
+    refuse_if(can_issue(actor, document))
+    transition = TRANSITIONS["issue"]
     if document.replaces_id != replaces_id:
         raise ConflictError("document_changed", _("Văn bản vừa được thay đổi; hãy thực hiện lại."))
     recipients = _recipients(document, unit_ids, agency_ids, external)
@@ -212,7 +205,7 @@ def _issue(
         outgoing_assert_can_send_electronically(document)
     if not (recipients.units or recipients.agencies or recipients.external):
         raise ApplicationError("no_recipients", _("Chưa chọn nơi nhận văn bản."))
-    electronic = _is_electronic(document)
+    electronic = is_electronic(document)
     if electronic:
         _check_signed(document)
         if recipients.agencies and (package is None or package.version_id != _latest_version_id(document)

@@ -12,16 +12,25 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
-from vanthu.core.errors import ApplicationError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, refuse_if
 from vanthu.core.files import DOCX, ODT, PDF, CheckedFile, UploadedContent, file_check
 from vanthu.documents.convert import office_to_pdf
 from vanthu.documents.enums import Channel
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewKind, SigningCapacity, TemplateKind
 from vanthu.documents.outgoing.inputs import OutgoingInput, Route, RouteStep, TemplateInput
+from vanthu.documents.outgoing.lifecycle import TRANSITIONS
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument, ReviewStep
+from vanthu.documents.outgoing.permissions import (
+    can_cancel,
+    can_draft,
+    can_handle_secret,
+    can_new_version,
+    can_resubmit,
+    can_submit,
+    lock_visible,
+)
 from vanthu.documents.outgoing.placement import locate_fields
-from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.signers import (
     SIGNER_ROLES,
     cosigner_field_name,
@@ -32,20 +41,12 @@ from vanthu.documents.outgoing.signers import (
     signer_lines,
 )
 from vanthu.documents.outgoing.template import SignerBlock, TemplateFields, template_render
-from vanthu.documents.outgoing.transitions import lock_outgoing, transition_apply, transition_check
+from vanthu.documents.outgoing.transitions import transition_apply
 from vanthu.organizations.actor import Actor
-from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, Unit, User
 
-DRAFTER_ROLES = (RoleCode.SPECIALIST, RoleCode.UNIT_LEADER, RoleCode.LEADER, RoleCode.CLERK, RoleCode.FORMAT_CHECKER)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
-def lock_visible(actor: Actor, document_id: int) -> OutgoingDocument:
-    """Not-found for "missing" and "not yours"; then the row lock for the move."""
-    outgoing_get_for_user(actor=actor, document_id=document_id)
-    return lock_outgoing(document_id)
 
 
 def _invalid(errors: dict[str, str]) -> ApplicationError:
@@ -212,12 +213,11 @@ def outgoing_create(
     source: UploadedContent | None = None, template: TemplateInput | None = None, note: str = "",
 ) -> OutgoingDocument:
     """A new draft (DRAFTING) with its first version, from an uploaded PDF or a built-in ND30 template."""
-    if actor.agency is None or not actor.has_role(*DRAFTER_ROLES):
-        raise PermissionDeniedError("forbidden", _("Bạn không có quyền soạn thảo văn bản đi."))
+    refuse_if(can_draft(actor))
     agency = actor.agency
+    assert agency is not None
     values = _check_input(agency, data)
-    if data.confidentiality and not actor.user.can_handle_secret:
-        raise PermissionDeniedError("forbidden_secret", _("Bạn không được giao xử lý văn bản mật."))
+    refuse_if(can_handle_secret(actor, secret=bool(data.confidentiality)))
     recipients = values.pop("recipients")
     cosigners = values.pop("cosigners")
     assert isinstance(cosigners, list)
@@ -239,11 +239,6 @@ def outgoing_create(
     return document
 
 
-def _require_drafter(actor: Actor, document: OutgoingDocument) -> None:
-    if document.drafter_id != actor.user.pk:
-        raise PermissionDeniedError("forbidden", _("Chỉ người soạn thảo được thực hiện thao tác này."))
-
-
 @_convert_first
 @transaction.atomic
 def outgoing_new_version(
@@ -251,8 +246,8 @@ def outgoing_new_version(
     source: UploadedContent | None = None, template: TemplateInput | None = None, note: str = "",
 ) -> DraftVersion:
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="new_version", actor=actor)
-    _require_drafter(actor, document)
+    refuse_if(can_new_version(actor, document))
+    transition = TRANSITIONS["new_version"]
     version = _add_version(document=document, actor=actor, upload=upload, source=source, template=template,
                            note=note)
     transition_apply(document=document, transition=transition, actor=actor,
@@ -292,8 +287,8 @@ def _create_route(document: OutgoingDocument, route: Route) -> None:
 def outgoing_submit(*, actor: Actor, document_id: int, route: Route) -> OutgoingDocument:
     """Send the latest version through the review route (DRAFTING → IN_REVIEW)."""
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="submit", actor=actor)
-    _require_drafter(actor, document)
+    refuse_if(can_submit(actor, document))
+    transition = TRANSITIONS["submit"]
     if document.signer_id is None:
         raise ApplicationError("signer_required", _("Chưa chọn người ký văn bản."))
     document.review_round += 1
@@ -312,8 +307,8 @@ def outgoing_resubmit(
 ) -> OutgoingDocument:
     """Back into review after changes, with a new version; the same route again unless a new one is given."""
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="resubmit", actor=actor)
-    _require_drafter(actor, document)
+    refuse_if(can_resubmit(actor, document))
+    transition = TRANSITIONS["resubmit"]
     if upload is not None or template is not None:
         _add_version(document=document, actor=actor, upload=upload, source=source, template=template, note=note)
     if route is None:
@@ -333,10 +328,8 @@ def outgoing_cancel(*, actor: Actor, document_id: int, reason: str) -> OutgoingD
     if not reason.strip():
         raise ApplicationError("reason_required", _("Phải nhập lý do hủy văn bản."))
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="cancel", actor=actor)
-    is_leader = actor.agency_id == document.agency_id and actor.has_role(RoleCode.LEADER)
-    if document.drafter_id != actor.user.pk and not is_leader:
-        raise PermissionDeniedError("forbidden", _("Chỉ người soạn thảo hoặc lãnh đạo được hủy văn bản."))
+    refuse_if(can_cancel(actor, document))
+    transition = TRANSITIONS["cancel"]
     transition_apply(document=document, transition=transition, actor=actor, data={"reason": reason.strip()},
                      fields={"cancel_reason": reason.strip()})
     return document

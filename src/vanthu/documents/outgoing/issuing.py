@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.core.blobs import blob_read, blob_store
-from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError, refuse_if
 from vanthu.core.files import PDF, UploadedContent, file_check
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import Register
 from vanthu.documents.numbering import format_number, number_next, register_default
-from vanthu.documents.outgoing.drafting import lock_visible
+from vanthu.documents.outgoing.lifecycle import TRANSITIONS
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingCoSigner, OutgoingDocument, RegisterRule
+from vanthu.documents.outgoing.permissions import can_number, lock_visible
 from vanthu.documents.outgoing.signers import document_signers, next_signer, signing_turn
 from vanthu.documents.outgoing.template import DATE_FIELD, NUMBER_FIELD
 from vanthu.documents.outgoing.transitions import transition_apply, transition_check
@@ -203,9 +204,8 @@ def outgoing_mark_signed_on_paper(*, actor: Actor, document_id: int, scan: Uploa
 def outgoing_number(*, actor: Actor, document_id: int) -> OutgoingDocument:
     """Number and date (SIGNED → NUMBERED) under the register counter's row lock: gap-free and unique."""
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="number", actor=actor)
-    if document.is_secret and not actor.user.can_handle_secret:
-        raise PermissionDeniedError("forbidden_secret", _("Bạn không được giao xử lý văn bản mật."))
+    refuse_if(can_number(actor, document))
+    transition = TRANSITIONS["number"]
     register = register_for(document)
     now = timezone.now()
     today = timezone.localdate(now)

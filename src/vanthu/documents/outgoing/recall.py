@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from vanthu.documents.outgoing.delivery_status import delivery_status_record
 from vanthu.documents.outgoing.distribution import exchange_cancel_unsent, exchange_enqueue
-from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.enums import DeliveryStatus, OutgoingState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDocument
+from vanthu.documents.outgoing.permissions import lock_visible
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.transitions import lock_outgoing_in_order, transition_apply, transition_check
 from vanthu.documents.recall import incoming_recall_request

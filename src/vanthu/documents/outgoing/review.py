@@ -11,40 +11,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanthu.core.errors import ApplicationError, PermissionDeniedError
-from vanthu.documents.outgoing.drafting import lock_visible
+from vanthu.core.errors import ApplicationError, refuse_if
 from vanthu.documents.outgoing.enums import OutgoingState, ReviewState
+from vanthu.documents.outgoing.lifecycle import TRANSITIONS
 from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
-from vanthu.documents.outgoing.transitions import transition_apply, transition_check
+from vanthu.documents.outgoing.permissions import can_review, can_signer_return, lock_visible, review_turn
+from vanthu.documents.outgoing.transitions import transition_apply
 from vanthu.organizations.actor import Actor
 
 
-def review_current_steps(document: OutgoingDocument) -> list[ReviewStep]:
-    """The open steps of the current stage (empty when the round is over)."""
-    pending = document.review_steps.filter(round=document.review_round, state=ReviewState.PENDING)
-    first = pending.order_by("stage").values_list("stage", flat=True).first()
-    if first is None:
-        return []
-    return list(pending.filter(stage=first).order_by("order"))
-
-
 def _my_step(actor: Actor, document: OutgoingDocument) -> ReviewStep:
-    mine = [s for s in review_current_steps(document) if s.reviewer_id == actor.user.pk]
-    if not mine:
-        later = document.review_steps.filter(
-            round=document.review_round, state=ReviewState.PENDING, reviewer_id=actor.user.pk
-        ).exists()
-        if later:
-            raise PermissionDeniedError("not_your_turn", _("Chưa đến lượt bạn xem xét văn bản này."))
-        raise PermissionDeniedError("forbidden", _("Bạn không phải người xem xét văn bản này."))
-    return mine[0]
+    refuse_if(can_review(actor, document))
+    step = review_turn(actor, document)
+    assert isinstance(step, ReviewStep)
+    return step
 
 
 @transaction.atomic
 def review_approve(*, actor: Actor, document_id: int, comment: str = "") -> OutgoingDocument:
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="approve", actor=actor)
     step = _my_step(actor, document)
+    transition = TRANSITIONS["approve"]
     step.state = ReviewState.APPROVED
     step.comment = comment.strip()
     step.decided_at = timezone.now()
@@ -64,8 +51,8 @@ def review_return(*, actor: Actor, document_id: int, comment: str) -> OutgoingDo
     if not comment.strip():
         raise ApplicationError("comment_required", _("Phải nhập ý kiến khi trả lại dự thảo."))
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="return", actor=actor)
     step = _my_step(actor, document)
+    transition = TRANSITIONS["return"]
     step.state = ReviewState.RETURNED
     step.comment = comment.strip()
     step.decided_at = timezone.now()
@@ -83,9 +70,7 @@ def outgoing_signer_return(*, actor: Actor, document_id: int, comment: str) -> O
     if not comment.strip():
         raise ApplicationError("comment_required", _("Phải nhập ý kiến khi trả lại dự thảo."))
     document = lock_visible(actor, document_id)
-    transition = transition_check(document=document, action="signer_return", actor=actor)
-    cosigner = document.cosigners.filter(user_id=actor.user.pk, agency_id=actor.agency_id or 0).exists()
-    if document.signer_id != actor.user.pk and not cosigner:
-        raise PermissionDeniedError("forbidden", _("Chỉ người ký được trả lại dự thảo ở bước này."))
+    refuse_if(can_signer_return(actor, document))
+    transition = TRANSITIONS["signer_return"]
     transition_apply(document=document, transition=transition, actor=actor, data={"comment": comment.strip()})
     return document

@@ -18,11 +18,11 @@ from pyhanko_certvalidator import ValidationContext
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.calendar import VIETNAM
-from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError, refuse_if
 from vanthu.core.files import PDF
-from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.issuing import outgoing_mark_sealed
 from vanthu.documents.outgoing.models import OutgoingAttachment, OutgoingDocument
+from vanthu.documents.outgoing.permissions import can_seal, lock_visible
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.signers import document_signers, signatures_valid
 from vanthu.documents.outgoing.signing import (
@@ -36,7 +36,6 @@ from vanthu.documents.outgoing.signing import (
     signed_fields,
 )
 from vanthu.documents.outgoing.template import PERSONAL_SIG_FIELD, SEAL_BOX
-from vanthu.documents.outgoing.transitions import transition_check
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.signing.appearance import Appearance, Box, attachment_stamp_appearance
@@ -98,7 +97,7 @@ def _seal_appearance(seal: SealImage, boxes: dict[str, Any], pdf: bytes) -> Appe
 
 def _seal_prepare(actor: Actor, document_id: int) -> _SealWork:
     document = outgoing_get_for_user(actor=actor, document_id=document_id)
-    transition_check(document=document, action="mark_sealed", actor=actor)
+    refuse_if(can_seal(actor, document))
     seal = seal_image_for(document.agency)
     if seal is None:
         raise ApplicationError("signing.no_seal_image",

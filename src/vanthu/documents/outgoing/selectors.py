@@ -6,7 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import NotFoundError
-from vanthu.documents.outgoing.enums import OutgoingState
+from vanthu.documents.enums import Channel
+from vanthu.documents.outgoing.enums import OutgoingState, ReviewState
 from vanthu.documents.outgoing.models import (
     DeliveryKind,
     DeliveryStatusEvent,
@@ -125,3 +126,64 @@ def outgoing_replaced_by(document: OutgoingDocument) -> OutgoingDocument | None:
         OutgoingDocument.objects.filter(replaces=document, state__in=DELIVERED_STATES)
         .order_by("issued_at", "id").first()
     )
+
+
+# --- The "waiting for me" boxes: whose turn it is, as SQL (the Python rule is permissions.review_turn / sign_turn) --
+
+
+DRAFT_STATES = (OutgoingState.DRAFTING, OutgoingState.IN_REVIEW, OutgoingState.CHANGES_REQUESTED,
+                OutgoingState.AWAITING_SIGNATURE)
+
+
+def _my_turn_to_review(actor: Actor) -> Q:
+    """A pending step of mine in the current round with no pending step of an earlier stage before it."""
+    earlier = ReviewStep.objects.filter(
+        document_id=OuterRef("document_id"), round=OuterRef("round"), state=ReviewState.PENDING,
+        stage__lt=OuterRef("stage"),
+    )
+    mine = ReviewStep.objects.filter(
+        document_id=OuterRef("pk"), round=OuterRef("review_round"), reviewer_id=actor.user.pk,
+        state=ReviewState.PENDING,
+    ).exclude(Exists(earlier))
+    return Q(state=OutgoingState.IN_REVIEW) & Q(Exists(mine))
+
+
+def _my_turn_to_sign(actor: Actor) -> Q:
+    """Awaiting signatures and mine next: the first co-signer who has not signed, or the main signer once every
+    co-signer has (outgoing/signers.py)."""
+    unsigned = OutgoingCoSigner.objects.filter(document_id=OuterRef("pk"), signed_at__isnull=True)
+    earlier = OutgoingCoSigner.objects.filter(document_id=OuterRef("document_id"), signed_at__isnull=True,
+                                              order__lt=OuterRef("order"))
+    mine = unsigned.filter(user_id=actor.user.pk, agency_id=actor.agency_id or 0).exclude(Exists(earlier))
+    main = Q(signer_id=actor.user.pk) & ~Exists(unsigned)
+    return Q(state=OutgoingState.AWAITING_SIGNATURE) & (main | Exists(mine))
+
+
+def outgoing_box_q(actor: Actor, box: str) -> Q:
+    """The documents of one box of the list (inside what the actor may see)."""
+    me = actor.user.pk
+    if box == "mine":
+        return Q(drafter_id=me, state__in=DRAFT_STATES)
+    if box == "to_review":
+        return _my_turn_to_review(actor)
+    if box == "to_sign":
+        return _my_turn_to_sign(actor)
+    if box == "to_number":
+        return Q(state=OutgoingState.SIGNED) if actor.is_clerk else Q(pk__in=[])
+    if box == "to_seal":
+        electronic = Q(state=OutgoingState.NUMBERED, channel=Channel.ELECTRONIC, confidentiality=0)
+        return electronic if actor.is_clerk else Q(pk__in=[])
+    if box == "issued":
+        return Q(state=OutgoingState.ISSUED)
+    return Q()
+
+
+COUNTED_BOXES = ("to_review", "to_sign", "to_number", "to_seal")
+
+
+def outgoing_counters(*, actor: Actor) -> dict[str, int]:
+    """The home page's outgoing counters, in one query."""
+    counts = OutgoingDocument.objects.filter(outgoing_visibility_q(actor)).aggregate(
+        **{box: Count("pk", filter=outgoing_box_q(actor, box)) for box in COUNTED_BOXES}
+    )
+    return {box: int(counts[box] or 0) for box in COUNTED_BOXES}

@@ -30,23 +30,21 @@ from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_read, blob_store
 from vanthu.core.errors import ApplicationError, ConflictError, NotFoundError
 from vanthu.core.files import PDF
-from vanthu.documents.outgoing.drafting import lock_visible
 from vanthu.documents.outgoing.issuing import (
     field_box_located,
     outgoing_mark_cosigned,
     outgoing_mark_signed,
 )
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingDocument
+from vanthu.documents.outgoing.permissions import lock_visible, sign_turn
 from vanthu.documents.outgoing.selectors import outgoing_get_for_user
 from vanthu.documents.outgoing.signers import (
     SignerSlot,
     document_signers,
     signatures_valid,
-    signing_turn,
     slot_lines,
 )
 from vanthu.documents.outgoing.template import DATE_FIELD, NUMBER_FIELD, PERSONAL_SIG_FIELD
-from vanthu.documents.outgoing.transitions import transition_check
 from vanthu.organizations.actor import Actor
 from vanthu.signing.appearance import Appearance, Box, personal_appearance
 from vanthu.signing.config import signing_timestamper, signing_validation_context
@@ -248,9 +246,10 @@ def _signer_boxes(pdf: bytes, version: DraftVersion, signers: list[SignerSlot]) 
 
 def _personal_prepare(actor: Actor, document_id: int, signature_png: bytes) -> _PersonalWork:
     document = outgoing_get_for_user(actor=actor, document_id=document_id)
-    transition_check(document=document, action="mark_signed", actor=actor)
     signers = document_signers(document)
-    slot = signing_turn(actor=actor, signers=signers)
+    slot = sign_turn(actor, document, signers)
+    if isinstance(slot, ApplicationError):
+        raise slot
     version = latest_version(document)
     pdf = blob_read(version.pdf)
     boxes = _signer_boxes(pdf, version, signers)

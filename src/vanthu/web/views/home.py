@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vanthu.documents.outgoing.selectors import outgoing_counters
 from vanthu.documents.selectors import IncomingFilters, incoming_counters_for_user, incoming_list_for_user
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.guards import actor_required
-from vanthu.web.views.outgoing_list import outgoing_counters
 
 LATEST = 10
 

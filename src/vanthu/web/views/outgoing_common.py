@@ -12,20 +12,29 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.core.errors import NotFoundError
-from vanthu.documents.enums import Channel
-from vanthu.documents.outgoing.attachments import OPEN_STATES as ATTACHMENT_STATES
 from vanthu.documents.outgoing.distribution import ExternalRecipient
-from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
 from vanthu.documents.outgoing.enums import OutgoingState as S
 from vanthu.documents.outgoing.models import OutgoingDocument, ReviewStep
-from vanthu.documents.outgoing.selectors import outgoing_get_for_user
-from vanthu.documents.outgoing.signers import (
-    OTHER_AGENCY_ROLES,
-    SignerSlot,
-    document_signers,
-    next_signer,
+from vanthu.documents.outgoing.permissions import (
+    can_cancel,
+    can_change_attachments,
+    can_issue,
+    can_new_version,
+    can_number,
+    can_recall,
+    can_replace,
+    can_resubmit,
+    can_review,
+    can_seal,
+    can_sign,
+    can_sign_on_paper,
+    can_signer_return,
+    can_submit,
+    can_void,
+    signers_for_page,
 )
-from vanthu.documents.outgoing.transitions import TRANSITIONS
+from vanthu.documents.outgoing.selectors import outgoing_get_for_user
+from vanthu.documents.outgoing.signers import OTHER_AGENCY_ROLES, SignerSlot
 from vanthu.exchange.client import hub_configured
 from vanthu.exchange.models import ExternalAgency
 from vanthu.exchange.selectors import external_agencies_list
@@ -118,56 +127,33 @@ class OutgoingActions:
         return any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
-def _move_allowed(actor: Actor, document: OutgoingDocument, action: str) -> bool:
-    transition = TRANSITIONS[action]
-    if document.state not in transition.sources:
-        return False
-    if transition.roles:
-        return actor.agency_id == document.agency_id and actor.has_role(*transition.roles)
-    return True
-
-
-def _replacement_exists(document: OutgoingDocument) -> bool:
-    """A live replacement (not cancelled or voided) already points to this document (ND30 Điều 18)."""
-    return OutgoingDocument.objects.filter(replaces=document).exclude(state__in=[S.CANCELLED, S.VOIDED]).exists()
-
-
-def _is_mine(actor: Actor, slot: SignerSlot) -> bool:
-    return slot.user_id == actor.user.pk and (slot.is_main or slot.agency.pk == actor.agency_id)
+def _ok(refusal: object) -> bool:
+    return refusal is None
 
 
 def outgoing_actions(*, actor: Actor, document: OutgoingDocument, open_steps: list[ReviewStep],
                      signers: list[SignerSlot] | None = None) -> OutgoingActions:
-    """``open_steps``: the open review steps of the current stage (``review_current_steps``); ``signers``: the
-    document's signers in order (``signers.document_signers``, read here when not given)."""
-    me = actor.user.pk
-    drafter = document.drafter_id == me
+    """The rules of ``documents.outgoing.permissions``, asked once per action: a form shows only what its service
+    allows. ``open_steps``: the open review steps of the current stage (``review_current_steps``); ``signers``: the
+    document's signers in order (read here when not given)."""
     if signers is None:
-        signers = document_signers(document) if document.state == S.AWAITING_SIGNATURE else []
-    turn = next_signer(signers)
-    signer = document.signer_id == me or any(_is_mine(actor, slot) for slot in signers)
-    my_turn = turn is not None and _is_mine(actor, turn)
-    same_agency = actor.agency_id == document.agency_id
-    clerk = same_agency and actor.is_clerk
-    electronic = document.channel == Channel.ELECTRONIC and not document.is_secret
+        signers = signers_for_page(document)
     return OutgoingActions(
-        new_version=drafter and _move_allowed(actor, document, "new_version"),
-        attachments=(drafter or clerk) and document.state in ATTACHMENT_STATES,
-        submit=drafter and _move_allowed(actor, document, "submit"),
-        review=document.state == S.IN_REVIEW and any(step.reviewer_id == me for step in open_steps),
-        resubmit=drafter and _move_allowed(actor, document, "resubmit"),
-        sign=my_turn and _move_allowed(actor, document, "mark_signed"),
-        signer_return=signer and _move_allowed(actor, document, "signer_return"),
-        sign_on_paper=clerk and _move_allowed(actor, document, "mark_signed_on_paper"),
-        number=_move_allowed(actor, document, "number"),
-        seal=electronic and _move_allowed(actor, document, "mark_sealed"),
-        # Paper documents go out once numbered; electronic ones only after the agency's signature.
-        issue=_move_allowed(actor, document, "issue") and (document.state == S.SEALED or not electronic),
-        void=_move_allowed(actor, document, "void"),
-        recall=_move_allowed(actor, document, "recall"),
-        replace=same_agency and document.state in (S.ISSUED, S.RECALLED) and actor.has_role(*DRAFTER_ROLES)
-        and not _replacement_exists(document),
-        cancel=(drafter or (same_agency and actor.is_leader)) and _move_allowed(actor, document, "cancel"),
+        new_version=_ok(can_new_version(actor, document)),
+        attachments=_ok(can_change_attachments(actor, document)),
+        submit=_ok(can_submit(actor, document)),
+        review=document.state == S.IN_REVIEW and _ok(can_review(actor, document, open_steps)),
+        resubmit=_ok(can_resubmit(actor, document)),
+        sign=document.state == S.AWAITING_SIGNATURE and _ok(can_sign(actor, document, signers)),
+        signer_return=_ok(can_signer_return(actor, document, signers)),
+        sign_on_paper=_ok(can_sign_on_paper(actor, document)),
+        number=_ok(can_number(actor, document)),
+        seal=_ok(can_seal(actor, document)),
+        issue=_ok(can_issue(actor, document)),
+        void=_ok(can_void(actor, document)),
+        recall=_ok(can_recall(actor, document)),
+        replace=_ok(can_replace(actor, document)),
+        cancel=_ok(can_cancel(actor, document)),
     )
 
 

@@ -27,7 +27,7 @@ from vanthu.documents.outgoing.models import (
     OutgoingDocument,
     ReviewStep,
 )
-from vanthu.documents.outgoing.review import review_current_steps
+from vanthu.documents.outgoing.permissions import review_current_steps
 from vanthu.documents.outgoing.selectors import outgoing_delivery_list_for_user, outgoing_replaced_by
 from vanthu.documents.outgoing.signers import document_signers, next_signer
 from vanthu.organizations.actor import Actor

@@ -20,8 +20,8 @@ from vanthu.core.errors import ApplicationError
 from vanthu.core.files import UploadedContent, upload_content
 from vanthu.core.http import forbidden
 from vanthu.documents.convert import office_to_pdf
-from vanthu.documents.outgoing.drafting import DRAFTER_ROLES
 from vanthu.documents.outgoing.models import OutgoingDocument
+from vanthu.documents.outgoing.permissions import DRAFTER_ROLES
 from vanthu.documents.outgoing.recall import outgoing_replace
 from vanthu.documents.outgoing.services import (
     outgoing_attachment_add,
