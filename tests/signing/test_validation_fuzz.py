@@ -29,7 +29,7 @@ from vanthu.signing.validation import ValidationReport, pdf_validate
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-COMMAND_SETTINGS = settings(SETTINGS, max_examples=40)
+COMMAND_SETTINGS = settings(SETTINGS, max_examples=25)
 TOKENS = re.compile(rb"xref|trailer|startxref|%%EOF|\d+ \d+ obj|endobj|stream|/ByteRange|/Contents|/Fields|/V |/Kids"
                     rb"|/Root|/Prev|/ObjStm|/XRef|/Type")
 
