@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import subprocess
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -20,8 +25,10 @@ from reportlab.pdfgen import canvas
 from tests.builders import AgencyKit, pdf_bytes, registered_document
 from tests.outgoing.helpers import draft
 from tests.outgoing.signing_kit import signing_setup
+from tests.signing import pdf_shapes as shapes
 from tests.signing.signing_helpers import p12_source
 from tests.web.conftest import LoginAs
+from vanthu.core.blobs import blob_read
 from vanthu.core.files import UploadedContent
 from vanthu.core.models import Blob
 from vanthu.documents.enums import FileRole
@@ -314,3 +321,61 @@ def test_sealed_outgoing_document_reports_both_signatures(kit: AgencyKit, test_p
     assert "Ký số cá nhân" in page and "Ký số cơ quan, tổ chức" in page
     check = PdfCheck.objects.filter(blob=blob).latest("checked_at")
     assert check.has_valid_personal and check.has_valid_organisation
+
+
+# --- one trust configuration: ``vanthu pdf verify`` and this page agree ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def structures(test_pki: TestPki) -> dict[str, bytes]:
+    """Files other tools write (tests/signing/pdf_shapes.py), signed under the test root."""
+    first = shapes.adobe_sign(shapes.objstm_pdf(), test_pki, "person-rsa", field="ChuKy1")
+    twice = shapes.adobe_sign(first, test_pki, "agency-rsa", field="ChuKy2")
+    return {
+        "acrobat-style-twice": twice,
+        "acrobat-style-object-stream-number-reused": shapes.adobe_sign(
+            first, test_pki, "agency-rsa", field="ChuKy2", recycle_object_streams=True),
+        "hybrid-reference": shapes.pyhanko_sign(shapes.hybrid_pdf(), test_pki, "person-ec", field="A"),
+        "page-added-after-signing": shapes.add_page(twice),
+        "signature-widget-not-in-form": shapes.adobe_sign(shapes.objstm_pdf(), test_pki, "person-rsa", field="A",
+                                                          in_form=False),
+    }
+
+
+def _command_verdict(pdf: bytes, tmp_path: Path) -> str:
+    """The verdict ``vanthu pdf verify FILE`` prints, without ``--trust``: the deployment's roots only."""
+    path = tmp_path / "van-ban.pdf"
+    path.write_bytes(pdf)
+    out = StringIO()
+    with contextlib.suppress(CommandError):  # the exit status of a verdict other than "hợp lệ"
+        call_command("pdf", "verify", str(path), stdout=out)
+    match = re.match(r"Kết quả: (.+) \[", out.getvalue())
+    assert match, out.getvalue()
+    return match.group(1).lower()
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("acrobat-style-twice", "hợp lệ"),
+    ("acrobat-style-object-stream-number-reused", "chưa xác định"),
+    ("hybrid-reference", "hợp lệ"),
+    ("page-added-after-signing", "không hợp lệ"),
+    ("signature-widget-not-in-form", "chưa xác định"),
+])
+def test_command_line_and_web_check_agree_on_other_tools_files(
+        name: str, expected: str, structures: dict[str, bytes], kit: AgencyKit, trusted: None, login_as: LoginAs,
+        tmp_path: Path) -> None:
+    page, _token = _checked(login_as(kit.specialist), structures[name])
+
+    assert _verdict(page) == _command_verdict(structures[name], tmp_path) == expected
+
+
+def test_command_line_and_web_check_agree_on_a_sealed_outgoing_document(
+        kit: AgencyKit, test_pki: TestPki, settings: Any, login_as: LoginAs, tmp_path: Path) -> None:
+    signing = signing_setup(kit, test_pki, settings)  # trusts the test root as the demo root, like `make demo`
+    version = signing.sealed().versions.order_by("-number").first()
+    assert version is not None
+    pdf = blob_read(version.pdf)
+
+    page, _token = _checked(login_as(kit.clerk), pdf)
+
+    assert _verdict(page) == _command_verdict(pdf, tmp_path) == "hợp lệ"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -67,25 +68,34 @@ def _roots_from_files() -> list[x509.Certificate]:
     return roots
 
 
-def signing_trust_roots() -> list[x509.Certificate]:
-    """Every trust anchor in force: active TrustedRoot rows, then the configured files (duplicates dropped)."""
+def trust_roots_unique(certs: Iterable[x509.Certificate]) -> list[x509.Certificate]:
+    """``certs`` in order, each certificate once."""
     seen: set[bytes] = set()
     roots: list[x509.Certificate] = []
-    for cert in [*_roots_from_db(), *_roots_from_files()]:
+    for cert in certs:
         if cert.sha256 not in seen:
             seen.add(cert.sha256)
             roots.append(cert)
     return roots
 
 
-def signing_validation_context(*, at: datetime | None = None) -> ValidationContext:
-    """A fresh validation context: our trust anchors only (never the operating system's), revocation data
-    fetched from the certificates' OCSP/CRL services (on the process's one TLS context), ``hard-fail`` when they
-    cannot be reached."""
+def signing_trust_roots(*, database: bool = True) -> list[x509.Certificate]:
+    """Every trust anchor in force: active TrustedRoot rows (unless ``database`` is false), then the configured
+    files (duplicates dropped)."""
+    return trust_roots_unique([*(_roots_from_db() if database else []), *_roots_from_files()])
+
+
+def signing_validation_context(
+    *, at: datetime | None = None, trust_roots: Iterable[x509.Certificate] | None = None,
+) -> ValidationContext:
+    """A fresh validation context: our trust anchors only (never the operating system's) — ``signing_trust_roots()``
+    unless ``trust_roots`` are given —, revocation data fetched from the certificates' OCSP/CRL services (on the
+    process's one TLS context), ``hard-fail`` when they cannot be reached. The web check, the stored checks, the
+    receiver's report and ``vanthu pdf verify`` all validate with it."""
     from vanthu.signing.pades import fetcher_backend
 
-    return validation_context_build(trust_roots=signing_trust_roots(), at=at, allow_fetching=True,
-                                    fetcher_backend=fetcher_backend())
+    roots = signing_trust_roots() if trust_roots is None else list(trust_roots)
+    return validation_context_build(trust_roots=roots, at=at, allow_fetching=True, fetcher_backend=fetcher_backend())
 
 
 def demo_tsa_url() -> str:

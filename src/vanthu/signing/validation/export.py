@@ -74,8 +74,7 @@ def _signature_lines(index: int, sig: SignatureReport) -> list[str]:
     source = sig.revocation_source.value if sig.revocation_source else "-"
     lines.append("  " + gettext("Tình trạng thu hồi: %(status)s (nguồn: %(source)s)") % {
         "status": str(_REVOCATION_LABELS[sig.revocation.value]), "source": source})
-    integrity = gettext("nguyên vẹn") if sig.integrity.value == "intact" else gettext("đã bị thay đổi")
-    lines.append("  " + gettext("Toàn vẹn: %(state)s") % {"state": integrity})
+    lines.append("  " + gettext("Toàn vẹn: %(state)s") % {"state": str(_INTEGRITY_LABELS[sig.integrity.value])})
     lines.append("  " + gettext("Phạm vi ký: %(coverage)s; mức thay đổi sau khi ký: %(level)s") % {
         "coverage": sig.coverage, "level": sig.modification_level or "-"})
     if sig.docmdp_permission:
@@ -84,6 +83,11 @@ def _signature_lines(index: int, sig: SignatureReport) -> list[str]:
     return lines
 
 
+_INTEGRITY_LABELS = {
+    "intact": gettext_lazy("nguyên vẹn"),
+    "changed": gettext_lazy("đã bị thay đổi"),
+    "unknown": gettext_lazy("chưa xác định"),
+}
 _REVOCATION_LABELS = {
     "good": gettext_lazy("chưa bị thu hồi"),
     "revoked": gettext_lazy("đã bị thu hồi"),
@@ -141,7 +145,7 @@ def _pdf_signature_rows(sig: SignatureReport) -> list[tuple[str, str]]:
         (gettext("Thời điểm ký (người ký khai)"), _when(sig.signing_time_claimed)),
         (gettext("Dấu thời gian"), f"{_when(sig.timestamp_time)} ({_yes_no(sig.timestamp_valid)})"),
         (gettext("Tình trạng thu hồi"), f"{_REVOCATION_LABELS[sig.revocation.value]}{source}"),
-        (gettext("Toàn vẹn"), gettext("nguyên vẹn") if sig.integrity.value == "intact" else gettext("đã bị thay đổi")),
+        (gettext("Toàn vẹn"), str(_INTEGRITY_LABELS[sig.integrity.value])),
         (gettext("Thay đổi sau khi ký"), f"{_MODIFICATION_WORDS.get(level, level or '-')} ({level or '-'})"),
         (gettext("Phạm vi ký"), sig.coverage),
         (gettext("Trường chữ ký"), sig.field_name),

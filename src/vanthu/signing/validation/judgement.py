@@ -12,6 +12,9 @@ Rules (docs/subsystems/validation.md):
    → pyHanko's AdES sub-indication with its own main indication.
 5. A signature timestamp that does not validate → INDETERMINATE/TIMESTAMP_ORDER_FAILURE when its
    token is broken, else the timestamp's own sub-indication.
+6. The changes made after signing could not be analysed (pyHanko failed on the later revisions)
+   → INDETERMINATE/GENERIC; a signature whose own data cannot be read → TOTAL_FAILED/FORMAT_FAILURE;
+   any other failure to validate it → INDETERMINATE/GENERIC.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from asn1crypto import x509
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -58,21 +63,41 @@ def _day(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S")
 
 
-def _broken(sig: EmbeddedPdfSignature, error: Exception) -> SignatureReport:
+# What escapes pyHanko when a signature's own data is malformed (its CMS container, /ByteRange, /Contents…): such a
+# signature cannot be valid. Anything else that escapes is a failure to read the file, which proves nothing.
+MALFORMED = (PdfError, ValueError, KeyError, TypeError, IndexError)
+
+
+def _certificate_of(sig: EmbeddedPdfSignature | None) -> x509.Certificate | None:
+    if sig is None:
+        return None
     try:
-        cert = sig.signer_cert
-    except (ValueError, KeyError, TypeError):
-        cert = None
+        cert: x509.Certificate = sig.signer_cert
+        cert.native  # noqa: B018 -- parse it all now: asn1crypto parses lazily
+    except Exception:  # a container without a readable certificate
+        return None
+    return cert
+
+
+def signature_unreadable(*, field_name: str, sig: EmbeddedPdfSignature | None, malformed: bool) -> SignatureReport:
+    """The report of a signature that could not be validated: TOTAL_FAILED/FORMAT_FAILURE when its own data is
+    malformed, else INDETERMINATE/GENERIC; the certificate is shown when it can be read."""
+    cert = _certificate_of(sig)
+    if malformed:
+        indication, sub = Indication.TOTAL_FAILED, "FORMAT_FAILURE"
+        reason = gettext("Chữ ký số bị hỏng: không đọc được dữ liệu chữ ký.")
+    else:
+        indication, sub = Indication.INDETERMINATE, "GENERIC"
+        reason = gettext("Không kiểm tra được chữ ký số này: tệp có cấu trúc mà phần mềm kiểm tra chưa đọc được.")
     return SignatureReport(
-        field_name=str(sig.field_name), signer_name=signer_name(cert) if cert else "",
+        field_name=field_name, signer_name=signer_name(cert) if cert else "",
         certificate=certificate_info(cert) if cert else None,
         certificate_kind=certificate_kind(cert) if cert else None, chain=(),
         signing_time_claimed=None, timestamp_time=None, timestamp_valid=None,
         revocation=RevocationStatus.UNKNOWN, revocation_source=None, revocation_date=None,
-        integrity=Integrity.CHANGED, coverage="UNCLEAR", modification_level=None,
-        docmdp_permission=None, docmdp_ok=None, indication=Indication.TOTAL_FAILED,
-        sub_indication="FORMAT_FAILURE", verdict=verdict_for(Indication.TOTAL_FAILED),
-        reasons=(gettext("Chữ ký số bị hỏng, không đọc được: %(error)s") % {"error": error},),
+        integrity=Integrity.CHANGED if malformed else Integrity.UNKNOWN, coverage="UNCLEAR",
+        modification_level=None, docmdp_permission=None, docmdp_ok=None, indication=indication,
+        sub_indication=sub, verdict=verdict_for(indication), reasons=(reason,),
     )
 
 
@@ -146,18 +171,25 @@ _TRUST_REASONS = {
 
 def signature_judge(
     sig: EmbeddedPdfSignature,
-    status: PdfSignatureStatus | Exception,
+    status: PdfSignatureStatus,
     context: ValidationContext,
     embedded: frozenset[bytes],
+    *,
+    changes_unanalysed: bool = False,
 ) -> SignatureReport:
-    """One signature's report: pyHanko's findings plus the rules in this module's docstring."""
-    if isinstance(status, Exception):
-        return _broken(sig, status)
+    """One signature's report: pyHanko's findings plus the rules in this module's docstring.
+
+    ``changes_unanalysed``: ``status`` comes from a validation without the difference analysis (pyHanko could
+    not compare the revisions), so the changes made after signing are unknown (rule 6)."""
     cert = status.signing_cert
     reasons: list[str] = []
     ts_time, ts_ok, proven = _timing(status)
     findings = _integrity_findings(status, reasons)
     findings += _modification_findings(status, reasons)
+    if changes_unanalysed and status.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
+        reasons.append(gettext("Không phân tích được những thay đổi của tệp sau khi ký, nên chưa khẳng định được "
+                               "nội dung hiện tại đúng là nội dung đã ký."))
+        findings.append((Indication.INDETERMINATE, "GENERIC"))
     findings += _trust_findings(status, proven, reasons)
     if ts_ok is False:
         ts = status.timestamp_validity

@@ -36,6 +36,7 @@ class RevocationSource(enum.StrEnum):
 class Integrity(enum.StrEnum):
     INTACT = "intact"
     CHANGED = "changed"
+    UNKNOWN = "unknown"  # the signature could not be checked at all
 
 
 class CertificateKind(enum.StrEnum):

@@ -115,6 +115,11 @@ REVOCATION_LABELS = {
     RevocationStatus.REVOKED: gettext_lazy("Đã bị thu hồi"),
     RevocationStatus.UNKNOWN: gettext_lazy("Chưa xác định được"),
 }
+INTEGRITY_LABELS = {
+    Integrity.INTACT: gettext_lazy("Nguyên vẹn"),
+    Integrity.CHANGED: gettext_lazy("Đã bị thay đổi"),
+    Integrity.UNKNOWN: gettext_lazy("Chưa xác định được"),
+}
 REVOCATION_SOURCES = {
     RevocationSource.OCSP: gettext_lazy("hỏi trực tuyến (OCSP)"),
     RevocationSource.CRL: gettext_lazy("danh sách thu hồi (CRL)"),
@@ -142,7 +147,7 @@ class SignatureView:
     revocation_css: str
     revocation_source: str
     integrity: str
-    integrity_ok: bool
+    integrity_css: str
     modification: str
     modification_css: str
     coverage: str
@@ -188,8 +193,8 @@ def _signature_view(sig: SignatureReport) -> SignatureView:
         revocation=str(REVOCATION_LABELS[sig.revocation]),
         revocation_css={"good": "success", "revoked": "danger"}.get(sig.revocation.value, "warning"),
         revocation_source=str(REVOCATION_SOURCES[sig.revocation_source]) if sig.revocation_source else "",
-        integrity=_("Nguyên vẹn") if sig.integrity == Integrity.INTACT else _("Đã bị thay đổi"),
-        integrity_ok=sig.integrity == Integrity.INTACT,
+        integrity=str(INTEGRITY_LABELS[sig.integrity]),
+        integrity_css={Integrity.INTACT: "success", Integrity.CHANGED: "danger"}.get(sig.integrity, "warning"),
         modification=str(MODIFICATION_LABELS.get(level, _("Chưa phân tích được."))),
         modification_css=MODIFICATION_CLASSES.get(level, "secondary"),
         coverage=str(COVERAGE_LABELS.get(sig.coverage, sig.coverage)),
