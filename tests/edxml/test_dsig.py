@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, PrivateFormat, pkcs12
+from lxml import etree
 
 from tests.edxml.kit import (
     agency_certificate,
@@ -31,7 +32,8 @@ from vanthu.edxml import (
     package_parse,
     status_package_build,
 )
-from vanthu.edxml.dsig import signature_check
+from vanthu.edxml.dsig import package_sign, signature_check, signature_placeholder
+from vanthu.edxml.values import NAMESPACE
 from vanthu.edxml.xmlsafe import xml_parse
 
 
@@ -199,3 +201,31 @@ def test_signer_refuses_a_wrong_password_a_mismatched_key_or_an_unknown_algorith
         PackageSigner(certificate=agency_certificate(), private_key=agency_key(), algorithm="rsa-md5")  # type: ignore[arg-type]
     with pytest.raises(SignerError):
         PackageSigner.from_pem(b"not a certificate", b"not a key")
+
+
+def _signed_with_xlink_then_undeclared() -> bytes:
+    """A signer that had the xlink namespace in its tree and a serialiser that dropped the declaration: the Java
+    SDK's packages as the national platform carries them."""
+    data = document_package_build(sample_package()).replace(
+        b'<edXML xmlns="', b'<edXML xmlns:xlink="http://www.w3.org/1999/xlink" xmlns="', 1).replace(
+        b"<edXML:Reference>", b'<edXML:Reference xlink:href="cid:x">', 1)
+    root = etree.fromstring(data, etree.XMLParser(huge_tree=True))
+    signature_placeholder(root.find(f"{{{NAMESPACE}}}edXMLEnvelope/{{{NAMESPACE}}}edXMLHeader"))
+    signed = etree.tostring(package_sign(root, agency_signer()), encoding="UTF-8", xml_declaration=True)
+    return signed.replace(b' xmlns:xlink="http://www.w3.org/1999/xlink"', b"", 1)
+
+
+def test_a_signature_still_verifies_once_an_undeclared_xlink_prefix_is_declared() -> None:
+    data = _signed_with_xlink_then_undeclared()
+    assert b"xmlns:xlink" not in data
+    parsed = package_parse(data)
+    assert parsed.signature.state == "valid"
+    assert [w.code for w in parsed.warnings] == ["namespace_prefix_undeclared", "sdk_variant"]
+
+
+def test_a_mismatch_after_a_declaration_was_added_cannot_be_checked_rather_than_refused() -> None:
+    """Adding the declaration changes what was signed when the signer had none: no proof of tampering."""
+    data = _signed_with_xlink_then_undeclared().replace("Về việc tăng cường".encode(), "Về việc giảm bớt".encode())
+    parsed = package_parse(data)
+    assert (parsed.signature.state, parsed.signature.problem) == ("invalid", "digest")
+    assert "signature_unverifiable" in [w.code for w in parsed.warnings]

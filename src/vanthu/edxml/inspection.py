@@ -86,8 +86,8 @@ def _document_lines(document: DocumentPackage) -> list[str]:
     header, business = document.header, document.business
     priority = header.other_info.priority
     lines = [
-        f"Nơi gửi: {header.from_.organ_id} {header.from_.organ_name}".rstrip(),
-        *(f"Nơi nhận: {org.organ_id} {org.organ_name}".rstrip() for org in header.to),
+        f"Nơi gửi: {header.from_.organ_id or '-'} {header.from_.organ_name}".rstrip(),
+        *(f"Nơi nhận: {org.organ_id or '-'} {org.organ_name}".rstrip() for org in header.to),
         f"DocumentId: {header.document_id}",
         f"Số, ký hiệu: {header.code.code_number}/{header.code.code_notation}",
         f"Ngày ban hành: {_day(header.promulgation_info.promulgation_date)} {header.promulgation_info.place}".rstrip(),
@@ -113,12 +113,12 @@ def _document_lines(document: DocumentPackage) -> list[str]:
 def _status_lines(status: StatusPackage) -> list[str]:
     label = STATUS_LABELS.get(status.status_code, f"không rõ ({status.status_code})")
     return [
-        f"Nơi gửi: {status.from_.organ_id} {status.from_.organ_name}".rstrip(),
+        f"Nơi gửi: {status.from_.organ_id or '-'} {status.from_.organ_name}".rstrip(),
         f"Trạng thái: {status.status_code} ({label})",
         f"Mô tả: {status.description or '-'}",
         f"Thời điểm: {_moment(status.timestamp)}",
         f"Văn bản: {status.response_for.code} ({status.response_for.document_id}) của "
-        f"{status.response_for.organ_id}",
+        f"{status.response_for.organ_id or '-'}",
     ]
 
 

@@ -226,8 +226,8 @@ class SignatureCheck:
 
 @dataclass(frozen=True)
 class ParsedPackage:
-    """What ``package_parse`` read. ``warnings`` are the deviations tolerated, in document order (none for a
-    package we built); ``flags`` the codes met (sorted), plus the informational ``lenient_organ_id`` and
+    """What ``package_parse`` read. ``warnings`` are the deviations tolerated, in the order they were met (none
+    for a package we built); ``flags`` the codes met (sorted), plus the informational ``lenient_organ_id`` and
     ``unicode_normalised``; ``raw_values`` holds, by element path, values kept as received because they would
     not parse (integers, unknown priority…)."""
 

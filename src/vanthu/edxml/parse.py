@@ -102,7 +102,7 @@ def _layout(ctx: Context, root_element: etree._Element) -> _Layout:
     header = envelope.require("edXMLHeader")
     signature = header.child("DigitalSignature")
     if signature is not None:
-        ctx.warn("sdk_variant", signature.path)
+        ctx.warn("sdk_variant", "edXMLHeader/DigitalSignature")
     message_header = Node(header.require("MessageHeader").element, "MessageHeader")
     trace_list = _section(header.child("TraceHeaderList"), "TraceHeaderList")
     business_node = trace_list.child("Bussiness", "Business") if trace_list is not None else None
@@ -245,7 +245,7 @@ def _attachment(ctx: Context, link: _Link, index: int, budget: _Budget) -> Attac
         ctx.warn("transfer_encoding_variant", encoded.path, variant)
     if unpacked.unreadable:
         ctx.warn("zip_unreadable", encoded.path)
-    elif not unpacked.zipped:
+    elif not unpacked.zipped and not unpacked.gzipped:
         ctx.warn("raw_attachment", encoded.path)
     name = _name(ctx, link, index, unpacked.entry_name)
     declared = _value(link, "ContentType") or decoded.declared_type

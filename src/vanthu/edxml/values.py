@@ -84,6 +84,7 @@ def date_format(value: date) -> str:
 _DATE = re.compile(r"^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})$", re.ASCII)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
 _ZONED = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.ASCII)
+_HALF_DAY = re.compile(r"\d\s*[AaPp][Mm]\b", re.ASCII)
 DateForm = Literal["canonical", "variant", "month_first"]
 
 
@@ -104,6 +105,10 @@ def date_read(text: str) -> tuple[date, DateForm]:
     month-first dates (when the day is over 12), and any of them with a time of day, which is ignored — unless it
     has a zone: ``2024-03-04T17:00:00Z`` is 5 March in Vietnam (how .NET and Java serialise a local midnight)."""
     text = text.strip()
+    if _HALF_DAY.search(text):  # a 12-hour clock: the .NET en-US form, month first
+        moment, _variant = timestamp_parse(text)
+        first = re.split(r"[/\-.]", text, maxsplit=1)[0]
+        return moment.date(), "month_first" if len(first) <= 2 and moment.month == int(first) else "variant"
     if "T" in text or " " in text:
         if _ZONED.search(text):
             try:
