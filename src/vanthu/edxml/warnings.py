@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vanthu.edxml.model import PackageWarning
 
@@ -80,23 +81,24 @@ _MESSAGES: dict[str, _StrPromise] = {
 }
 
 WARNING_CODES = frozenset(_MESSAGES)
+_AGENCY_ROLE = "vai trò cơ quan trong gói tin"  # translation context: "nơi nhận" here is one recipient
 
 
 def _where(element: str) -> _StrPromise:
     """Which agency an element path is about."""
     if "/ResponseFor" in element:
-        return _("cơ quan ban hành văn bản được trả lời")
+        return pgettext_lazy(_AGENCY_ROLE, "cơ quan ban hành văn bản được trả lời")
     if "/From" in element:
-        return _("nơi gửi")
+        return pgettext_lazy(_AGENCY_ROLE, "nơi gửi")
     if "/To" in element:
-        return _("nơi nhận")
+        return pgettext_lazy(_AGENCY_ROLE, "nơi nhận")
     if "/TraceHeader" in element:
-        return _("một bước chuyển gói tin")
+        return pgettext_lazy(_AGENCY_ROLE, "một bước chuyển gói tin")
     if "/Receiver" in element:
-        return _("nơi nhận được cập nhật")
+        return pgettext_lazy(_AGENCY_ROLE, "nơi nhận được cập nhật")
     if "/ReplacementInfo" in element:
-        return _("nơi nhận văn bản bị thay thế")
-    return _("cơ quan")
+        return pgettext_lazy(_AGENCY_ROLE, "nơi nhận văn bản bị thay thế")
+    return pgettext_lazy(_AGENCY_ROLE, "cơ quan")
 
 
 def warning_message(code: str, element: str) -> _StrPromise:
