@@ -195,7 +195,7 @@ def xml_read(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> XmlRead:
     parsed again; the caller reports it."""
     if len(data) > max_bytes:
         raise PackageTooLargeError("edXML", limit="bytes", max=max_bytes, size=len(data))
-    if not data.strip():
+    if not data or data.isspace():  # not strip(): that would copy the whole package
         raise MalformedPackageError("edXML", reason="empty")
     _refuse_declarations(data)
     declared: list[str] = []
