@@ -1,5 +1,6 @@
-"""XML-DSig: our packages are signed RSA-SHA256 over the whole file; received signatures are verified and
-reported (valid / invalid with a reason / absent), never a reason to reject the package."""
+"""XML-DSig: our packages are signed RSA-SHA256 over the whole file; received signatures are verified. A signature
+that does not match the package (changed after signing, forged value) refuses it, naming ``Signature``; one that
+cannot be checked is reported (invalid with a reason, and a warning), the package read; none at all is absent."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, PrivateFormat, pkcs12
+from lxml import etree
 
 from tests.edxml.kit import (
     agency_certificate,
@@ -24,11 +26,15 @@ from tests.edxml.kit import (
 from vanthu.edxml import (
     Attachment,
     PackageSigner,
+    SignatureMismatchError,
     SignerError,
     document_package_build,
     package_parse,
     status_package_build,
 )
+from vanthu.edxml.dsig import package_sign, signature_check, signature_placeholder
+from vanthu.edxml.values import NAMESPACE
+from vanthu.edxml.xmlsafe import xml_parse
 
 
 def _signed(algorithm: str = "rsa-sha256") -> bytes:
@@ -47,35 +53,45 @@ def test_our_signature_verifies_and_reports_the_certificate() -> None:
     assert signature.not_after == cert.not_valid_after_utc
 
 
-def test_a_tampered_header_is_reported_invalid_not_rejected() -> None:
+def _mismatch(data: bytes) -> SignatureMismatchError:
+    with pytest.raises(SignatureMismatchError) as caught:
+        package_parse(data)
+    return caught.value
+
+
+def test_a_tampered_header_refuses_the_package_naming_the_signature() -> None:
     data = _signed().replace("Về việc tăng cường".encode(), "Về việc giảm bớt".encode(), 1)
-    parsed = package_parse(data)
-    assert parsed.document is not None
-    assert parsed.document.header.subject.startswith("Về việc giảm bớt")
-    assert parsed.signature.state == "invalid"
-    assert parsed.signature.reason == "Nội dung gói tin đã bị thay đổi sau khi ký"
-    assert parsed.signature.subject  # who claims to have signed is still reported
+    error = _mismatch(data)
+    assert (error.code, error.element) == ("edxml.signature_mismatch", "Signature")
+    assert "Nội dung gói tin đã bị thay đổi sau khi ký" in str(error.message)
 
 
-def test_a_swapped_attachment_breaks_the_signature() -> None:
+def test_a_tampered_package_is_still_reported_invalid_by_the_signature_check() -> None:
+    """What the hub and the trust check use: the result, never an exception."""
+    data = _signed().replace("Về việc tăng cường".encode(), "Về việc giảm bớt".encode(), 1)
+    check = signature_check(data, xml_parse(data))
+    assert (check.state, check.problem) == ("invalid", "digest")
+    assert check.reason == "Nội dung gói tin đã bị thay đổi sau khi ký"
+    assert check.subject  # who claims to have signed is still reported
+
+
+def test_a_swapped_attachment_refuses_the_package() -> None:
     data = _signed()
     match = re.search(rb"(<edXML:ContentTransferEncoded[^>]*>)([^<]*)<", data)
     assert match is not None
     original = bytearray(base64.b64decode(match.group(2)))
     original[40] ^= 0xFF
     forged = base64.b64encode(bytes(original))
-    parsed = package_parse(data.replace(match.group(2), forged, 1))
-    assert parsed.signature.state == "invalid"
+    assert _mismatch(data.replace(match.group(2), forged, 1)).element == "Signature"
 
 
-def test_a_forged_signature_value_is_invalid() -> None:
+def test_a_forged_signature_value_refuses_the_package() -> None:
     data = _signed()
     match = re.search(rb"<SignatureValue>([^<]*)</SignatureValue>", data)
     assert match is not None
     forged = base64.b64encode(bytes(len(base64.b64decode(match.group(1)))))
-    signature = package_parse(data.replace(match.group(1), forged)).signature
-    assert signature.state == "invalid"
-    assert signature.reason == "Giá trị chữ ký số không khớp với chứng thư số"
+    error = _mismatch(data.replace(match.group(1), forged))
+    assert "Giá trị chữ ký số không khớp với chứng thư số" in str(error.message)
 
 
 def test_a_large_attachment_is_signed_and_verified() -> None:
@@ -105,7 +121,7 @@ def test_status_packages_are_signed_too() -> None:
     assert parsed.signature.state == "valid"
     tampered = status_package_build(sample_status(), signer=agency_signer()).replace(
         b"<edXML:StatusCode>03<", b"<edXML:StatusCode>06<")
-    assert package_parse(tampered).signature.state == "invalid"
+    assert _mismatch(tampered).code == "edxml.signature_mismatch"
 
 
 def test_an_expired_certificate_still_verifies_its_validity_is_the_callers_call() -> None:
@@ -117,19 +133,23 @@ def test_an_expired_certificate_still_verifies_its_validity_is_the_callers_call(
     assert signature.not_after is not None and signature.not_after < datetime.now(UTC)
 
 
-def test_a_signature_over_part_of_the_package_is_invalid() -> None:
+def test_a_signature_over_part_of_the_package_cannot_be_checked_and_says_so() -> None:
     data = _signed().replace(b'<Reference URI="">', b'<Reference URI="#MessageHeader">', 1)
-    signature = package_parse(data).signature
-    assert signature.state == "invalid"
-    assert signature.reason == "Chữ ký số không bao trùm toàn bộ gói tin"
+    parsed = package_parse(data)
+    assert parsed.signature.state == "invalid"
+    assert parsed.signature.reason == "Chữ ký số không bao trùm toàn bộ gói tin"
+    [warning] = parsed.warnings
+    assert (warning.code, warning.value) == ("signature_unverifiable", "Chữ ký số không bao trùm toàn bộ gói tin")
 
 
-def test_two_signatures_are_invalid() -> None:
+def test_two_signatures_cannot_be_checked() -> None:
     data = _signed()
     match = re.search(rb"<Signature .*?</Signature>", data, re.DOTALL)
     assert match is not None
     doubled = data.replace(b"</edXML:edXMLHeader>", match.group(0) + b"</edXML:edXMLHeader>", 1)
-    assert package_parse(doubled).signature.state == "invalid"
+    parsed = package_parse(doubled)
+    assert parsed.signature.state == "invalid"
+    assert [w.code for w in parsed.warnings] == ["signature_unverifiable"]
 
 
 @pytest.mark.parametrize("damage", [
@@ -138,9 +158,8 @@ def test_two_signatures_are_invalid() -> None:
     lambda sig: re.sub(rb"<SignedInfo>.*</SignedInfo>", b"<SignedInfo/>", sig, flags=re.DOTALL),
     lambda sig: sig.replace(b"xml-exc-c14n#", b"unknown-c14n#"),
     lambda sig: sig.replace(b"rsa-sha256", b"rsa-md2"),
-    lambda sig: re.sub(rb"<SignatureValue>[^<]*<", b"<SignatureValue>!!<", sig),
 ])
-def test_a_garbled_signature_is_invalid_never_an_exception(damage: object) -> None:
+def test_a_garbled_signature_cannot_be_checked_never_an_exception(damage: object) -> None:
     data = _signed()
     match = re.search(rb"<Signature .*?</Signature>", data, re.DOTALL)
     assert match is not None
@@ -149,6 +168,12 @@ def test_a_garbled_signature_is_invalid_never_an_exception(damage: object) -> No
     assert parsed.document is not None
     assert parsed.signature.state == "invalid"
     assert parsed.signature.reason
+    assert [w.code for w in parsed.warnings] == ["signature_unverifiable"]
+
+
+def test_a_signature_value_that_is_no_base64_does_not_match() -> None:
+    data = _signed()
+    assert _mismatch(re.sub(rb"<SignatureValue>[^<]*<", b"<SignatureValue>!!<", data)).element == "Signature"
 
 
 def test_signer_from_pem_and_pkcs12() -> None:
@@ -176,3 +201,31 @@ def test_signer_refuses_a_wrong_password_a_mismatched_key_or_an_unknown_algorith
         PackageSigner(certificate=agency_certificate(), private_key=agency_key(), algorithm="rsa-md5")  # type: ignore[arg-type]
     with pytest.raises(SignerError):
         PackageSigner.from_pem(b"not a certificate", b"not a key")
+
+
+def _signed_with_xlink_then_undeclared() -> bytes:
+    """A signer that had the xlink namespace in its tree and a serialiser that dropped the declaration: the Java
+    SDK's packages as the national platform carries them."""
+    data = document_package_build(sample_package()).replace(
+        b'<edXML xmlns="', b'<edXML xmlns:xlink="http://www.w3.org/1999/xlink" xmlns="', 1).replace(
+        b"<edXML:Reference>", b'<edXML:Reference xlink:href="cid:x">', 1)
+    root = etree.fromstring(data, etree.XMLParser(huge_tree=True))
+    signature_placeholder(root.find(f"{{{NAMESPACE}}}edXMLEnvelope/{{{NAMESPACE}}}edXMLHeader"))
+    signed = etree.tostring(package_sign(root, agency_signer()), encoding="UTF-8", xml_declaration=True)
+    return signed.replace(b' xmlns:xlink="http://www.w3.org/1999/xlink"', b"", 1)
+
+
+def test_a_signature_still_verifies_once_an_undeclared_xlink_prefix_is_declared() -> None:
+    data = _signed_with_xlink_then_undeclared()
+    assert b"xmlns:xlink" not in data
+    parsed = package_parse(data)
+    assert parsed.signature.state == "valid"
+    assert [w.code for w in parsed.warnings] == ["namespace_prefix_undeclared", "sdk_variant"]
+
+
+def test_a_mismatch_after_a_declaration_was_added_cannot_be_checked_rather_than_refused() -> None:
+    """Adding the declaration changes what was signed when the signer had none: no proof of tampering."""
+    data = _signed_with_xlink_then_undeclared().replace("Về việc tăng cường".encode(), "Về việc giảm bớt".encode())
+    parsed = package_parse(data)
+    assert (parsed.signature.state, parsed.signature.problem) == ("invalid", "digest")
+    assert "signature_unverifiable" in [w.code for w in parsed.warnings]

@@ -1,5 +1,5 @@
-"""``vanthu edxml inspect FILE [--json]``: exit 0 and the contents for a well-formed package, exit 1 and the
-typed error with its element for a defective one."""
+"""``vanthu edxml inspect FILE [--json]``: exit 0 and the contents — with the warnings, in Vietnamese — for a
+package that can be received, exit 1 and the typed error with its element for a defective one."""
 
 from __future__ import annotations
 
@@ -32,8 +32,19 @@ def package_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def defective_file(tmp_path: Path) -> Path:
     path = tmp_path / "hong.edxml"
-    path.write_bytes(document_package_build(sample_package()).replace(b"<edXML:OtherInfo>", b"<edXML:Other>", 1)
-                     .replace(b"</edXML:OtherInfo>", b"</edXML:Other>", 1))
+    path.write_bytes(document_package_build(sample_package()).replace(b"<edXML:Subject>", b"<edXML:Title>", 1)
+                     .replace(b"</edXML:Subject>", b"</edXML:Title>", 1))
+    return path
+
+
+@pytest.fixture
+def lenient_file(tmp_path: Path) -> Path:
+    """A package as another system writes it: dd/MM/yyyy date, a hop with no agency code."""
+    path = tmp_path / "lech-chuan.edxml"
+    path.write_bytes(document_package_build(sample_package())
+                     .replace(b"<edXML:PromulgationDate>2024/03/05<", b"<edXML:PromulgationDate>05/03/2024<", 1)
+                     .replace(b"<edXML:OrganId>000.00.00.H49</edXML:OrganId>\n          <edXML:Timestamp>",
+                              b"<edXML:Timestamp>", 1))
     return path
 
 
@@ -82,15 +93,42 @@ def test_inspect_exits_1_with_the_error_code_and_element(defective_file: Path) -
     code, out, err = _run("inspect", str(defective_file))
     assert code == 1
     assert out == ""
-    assert err.startswith("edxml.missing_element [MessageHeader/OtherInfo]: ")
+    assert err.startswith("edxml.missing_element [MessageHeader/Subject]: ")
 
 
 def test_inspect_json_reports_the_error(defective_file: Path) -> None:
     code, out, _err = _run("inspect", str(defective_file), "--json")
     assert code == 1
     error = json.loads(out)["error"]
-    assert (error["code"], error["element"]) == ("edxml.missing_element", "MessageHeader/OtherInfo")
-    assert error["message"] == "Gói tin edXML thiếu phần tử bắt buộc MessageHeader/OtherInfo"
+    assert (error["code"], error["element"]) == ("edxml.missing_element", "MessageHeader/Subject")
+    assert error["message"] == "Gói tin edXML thiếu phần tử bắt buộc MessageHeader/Subject"
+
+
+def test_inspect_of_our_own_package_says_there_is_no_warning(package_file: Path) -> None:
+    _code, out, _err = _run("inspect", str(package_file))
+    assert "Cảnh báo: không có" in out
+
+
+def test_inspect_exits_0_and_lists_the_warnings_in_vietnamese(lenient_file: Path) -> None:
+    code, out, err = _run("inspect", str(lenient_file))
+    assert (code, err) == (0, "")
+    assert "Cảnh báo (2):" in out
+    assert ("  - Ngày tháng ghi theo định dạng khác năm/tháng/ngày; đã đọc được "
+            "[MessageHeader/PromulgationInfo/PromulgationDate]: 05/03/2024") in out
+    assert "  - Không có mã định danh của một bước chuyển gói tin [TraceHeaderList/TraceHeader[1]/OrganId]" in out
+    assert "Vết chuyển: - 2024-03-05T09:30:00+07:00" in out
+
+
+def test_inspect_json_lists_the_warnings(lenient_file: Path) -> None:
+    code, out, _err = _run("inspect", str(lenient_file), "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["warnings"][0] == {
+        "code": "date_variant", "element": "MessageHeader/PromulgationInfo/PromulgationDate",
+        "message": "Ngày tháng ghi theo định dạng khác năm/tháng/ngày; đã đọc được", "value": "05/03/2024"}
+    assert [w["code"] for w in report["warnings"]] == ["date_variant", "organ_id_missing"]
+    assert report["header"]["promulgation_info"]["promulgation_date"] == "2024-03-05"
+    assert report["traces"] == [{"organ_id": "", "timestamp": "2024-03-05T09:30:00+07:00"}]
 
 
 def test_inspect_exits_2_for_a_file_it_cannot_read(tmp_path: Path) -> None:

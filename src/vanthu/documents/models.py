@@ -106,6 +106,8 @@ class IncomingDocument(models.Model):
     document_id = models.CharField(_("mã văn bản liên thông"), max_length=255, blank=True, db_index=True)
     due_date = models.DateField(_("hạn xử lý"), null=True, blank=True, db_index=True)
     requested_due_date = models.DateField(_("hạn trả lời theo văn bản"), null=True, blank=True)
+    # Received through the exchange: how the package deviated from QCVN 102 ({code, element, message, value}).
+    exchange_warnings = models.JSONField(default=list, blank=True)
 
     # Handling.
     presented_to = models.ForeignKey(

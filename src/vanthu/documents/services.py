@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -151,25 +153,29 @@ def incoming_create(
 
 @transaction.atomic
 def incoming_receive_electronic(
-    *, agency: Agency, data: IncomingInput, received_by: User, sender: Agency | None = None
+    *, agency: Agency, data: IncomingInput, received_by: User, sender: Agency | None = None,
+    exchange_warnings: Sequence[Mapping[str, str]] = (),
 ) -> IncomingDocument:
     """An electronic document delivered to ``agency`` (internal delivery or hub): lands in ARRIVED.
 
     ``received_by`` is the system account or the sending clerk; the receiving clerk accepts it later.
+    ``exchange_warnings``: how the package it came in deviated from QCVN 102, shown to that clerk.
     """
     checked = _check_input(data)
     if data.confidentiality:
         raise ApplicationError("secret_not_exchanged", _("Văn bản mật không được gửi, nhận qua mạng."))
     document = IncomingDocument(
         agency=agency, state=IncomingState.ARRIVED, channel=Channel.ELECTRONIC, arrived_at=timezone.now(),
-        created_by=received_by, **_fields_from(data),
+        created_by=received_by, exchange_warnings=[dict(item) for item in exchange_warnings], **_fields_from(data),
     )
     if sender is not None:
         document.issuer = sender
         document.organ_id = document.organ_id or (sender.organ_id or "")
     document.save()
     _store_files(document, data, checked)
-    payload = {"to": document.state, "status_code": "01", "files": [c.filename for c in checked]}
+    payload = {"to": document.state, "status_code": "01", "files": [c.filename for c in checked],
+               **({"exchange_warnings": [item["code"] for item in document.exchange_warnings]}
+                  if document.exchange_warnings else {})}
     audit_record(actor=received_by, event_type="incoming.arrived", target=document, agency=agency, data=payload)
     # Status 01 is the deliverer's to record (the delivery, or the connector's receipt), not a report back.
     incoming_changed.run(IncomingChange(document=document, event_type="incoming.arrived", actor=None, data=payload,

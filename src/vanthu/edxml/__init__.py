@@ -14,6 +14,7 @@ from vanthu.edxml.errors import (
     MissingElementError,
     PackageTooLargeError,
     SecretDocumentError,
+    SignatureMismatchError,
     SignerError,
 )
 from vanthu.edxml.model import (
@@ -26,6 +27,7 @@ from vanthu.edxml.model import (
     Organization,
     OtherInfo,
     PackageKind,
+    PackageWarning,
     ParsedPackage,
     PromulgationInfo,
     Receiver,
@@ -48,7 +50,9 @@ from vanthu.edxml.values import (
     BusinessDocType,
     Priority,
     document_id_make,
+    document_id_parts,
 )
+from vanthu.edxml.warnings import WARNING_CODES, warning_message
 from vanthu.edxml.xmlsafe import DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_ELEMENTS
 
 __all__ = [
@@ -59,6 +63,7 @@ __all__ = [
     "PRIORITY_LABELS",
     "STATUS_LABELS",
     "VIETNAM_TZ",
+    "WARNING_CODES",
     "Attachment",
     "Business",
     "BusinessDocType",
@@ -77,6 +82,7 @@ __all__ = [
     "PackageKind",
     "PackageSigner",
     "PackageTooLargeError",
+    "PackageWarning",
     "ParsedPackage",
     "Priority",
     "PromulgationInfo",
@@ -86,6 +92,7 @@ __all__ = [
     "Routing",
     "SecretDocumentError",
     "SignatureCheck",
+    "SignatureMismatchError",
     "SignatureState",
     "SignerError",
     "SignerInfo",
@@ -93,8 +100,10 @@ __all__ = [
     "StatusPackage",
     "TraceHeader",
     "document_id_make",
+    "document_id_parts",
     "document_package_build",
     "package_parse",
     "package_routing",
     "status_package_build",
+    "warning_message",
 ]

@@ -12,6 +12,7 @@ import base64
 import binascii
 import io
 import mimetypes
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -58,6 +59,75 @@ def content_type_guess(name: str) -> str:
     return guessed or OCTET_STREAM
 
 
+def extension_known(name: str) -> bool:
+    """Whether the name ends in one of the extensions of the files agencies exchange."""
+    dot = name.rfind(".")
+    return dot >= 0 and name[dot:].lower() in _CONTENT_TYPES
+
+
+# The first extension listed for a type is the one a name without extension gets.
+_EXTENSIONS = {content_type: extension for extension, content_type in reversed(_CONTENT_TYPES.items())}
+
+
+def extension_for(content_type: str) -> str:
+    """``.pdf`` for ``application/pdf``; ``""`` for a type that is not one of the exchanged files'."""
+    return _EXTENSIONS.get(content_type, "")
+
+
+# Declared types that say nothing about the file, and aliases some systems write.
+_GENERIC_TYPES = frozenset({OCTET_STREAM, "binary/octet-stream", "application/binary", "application/unknown",
+                            "application/x-download", "application/force-download", "application/download",
+                            "unknown/unknown", "*/*"})
+_ALIASES = {"application/x-pdf": "application/pdf", "application/acrobat": "application/pdf",
+            "image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "application/x-zip-compressed": ZIP_CONTENT_TYPE,
+            "application/x-msword": "application/msword", "text/xml": "application/xml"}
+_MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+
+
+def content_type_clean(declared: str) -> str:
+    """A declared ``ContentType`` as a usable MIME type (lower case, no parameters, aliases resolved), or ``""``
+    when it says nothing (generic, not a MIME type at all)."""
+    value = declared.split(";", 1)[0].strip().lower()
+    value = _ALIASES.get(value, value)
+    if value in _GENERIC_TYPES or not _MIME.match(value):
+        return ""
+    return value
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def content_sniff(data: bytes) -> str:
+    """The type the bytes show (magic numbers of the exchanged kinds), ``""`` when they show none for sure."""
+    if b"%PDF-" in data[:1024]:
+        return "application/pdf"
+    for magic, content_type in ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                                (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"),
+                                (b"{\\rtf", "application/rtf"), (b"Rar!\x1a\x07", "application/vnd.rar"),
+                                (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed")):
+        if data.startswith(magic):
+            return content_type
+    if data.startswith(ZIP_MAGIC):
+        return _zip_kind(data)
+    return ""
+
+
+def _zip_kind(data: bytes) -> str:
+    """DOCX, XLSX, PPTX, ODT, ODS by their entries (names only: nothing is inflated), else a zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except _ZIP_ERRORS:
+        return ""
+    for prefix, content_type in (("word/", _CONTENT_TYPES[".docx"]), ("xl/", _CONTENT_TYPES[".xlsx"]),
+                                 ("ppt/", _CONTENT_TYPES[".pptx"])):
+        if any(name.startswith(prefix) for name in names):
+            return content_type
+    if "mimetype" in names and "content.xml" in names:
+        return ""  # ODF: the kind is in the mimetype entry; the name decides
+    return ZIP_CONTENT_TYPE
+
+
 class _Utf8ZipInfo(zipfile.ZipInfo):
     """zipfile sets the UTF-8 flag only for non-ASCII names and resets ``flag_bits`` when writing; this entry
     always has it, in the local header and in the central directory."""
@@ -84,11 +154,37 @@ def base64_encode(data: bytes) -> str:
 
 def base64_decode(text: str, *, element: str) -> bytes:
     """Base64 with any whitespace in it; missing ``=`` padding is tolerated."""
+    return encoded_decode(text, element=element).data
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """The bytes of ``ContentTransferEncoded``; ``variant`` names a form other than plain Base64 (``base64url``,
+    ``data-uri``) and ``declared_type`` the type a data URI carries."""
+
+    data: bytes
+    variant: str = ""
+    declared_type: str = ""
+
+
+_DATA_URI = re.compile(r"^data:([^;,]*)(?:;[^;,=]+=[^;,]*)*;base64,", re.IGNORECASE)
+
+
+def encoded_decode(text: str, *, element: str) -> Decoded:
+    """Plain Base64 (what we emit; any whitespace, missing padding tolerated), the URL-safe alphabet, or a
+    ``data:…;base64,`` URI. Anything else is a corrupt file: ``edxml.invalid_value``."""
     compact = "".join(text.split())
+    variant, declared = "", ""
+    uri = _DATA_URI.match(compact)
+    if uri is not None:
+        variant, declared, compact = "data-uri", uri[1], compact[uri.end():]
+    if ("-" in compact or "_" in compact) and "+" not in compact and "/" not in compact:
+        variant = variant or "base64url"
+        compact = compact.replace("-", "+").replace("_", "/")
     if len(compact) % 4:
         compact += "=" * (-len(compact) % 4)
     try:
-        return base64.b64decode(compact.encode("ascii"), validate=True)
+        return Decoded(base64.b64decode(compact.encode("ascii"), validate=True), variant, declared)
     except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
         raise InvalidValueError(element, reason="base64") from exc
 
@@ -96,22 +192,44 @@ def base64_decode(text: str, *, element: str) -> bytes:
 @dataclass(frozen=True)
 class Unpacked:
     """The file inside: ``zipped`` tells whether a one-entry zip was unpacked; ``entry_name`` its name;
-    ``unreadable`` that the bytes looked like a zip but could not be read (kept raw)."""
+    ``unreadable`` that the bytes looked like a zip but could not be read (kept raw); ``gzipped`` that they were a
+    gzip stream (some gateways compress so instead of zipping)."""
 
     data: bytes
     zipped: bool
     entry_name: str = ""
     unreadable: bool = False
+    gzipped: bool = False
 
 
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, RuntimeError,
                NotImplementedError, ValueError, KeyError, IndexError)
 
 
+GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def _gunzip(data: bytes, *, element: str, limit: int) -> Unpacked:
+    """A gzip stream inflated to at most ``limit`` bytes; kept raw when it is not a readable one."""
+    stream = zlib.decompressobj(wbits=31)
+    try:
+        content = stream.decompress(data, limit + 1)
+    except zlib.error:
+        return Unpacked(data, zipped=False, unreadable=True)
+    if len(content) > limit:
+        raise PackageTooLargeError(element, limit="unpacked_bytes", max=limit)
+    if not stream.eof:
+        return Unpacked(data, zipped=False, unreadable=True)
+    return Unpacked(content, zipped=False, gzipped=True)
+
+
 def unpack(data: bytes, *, element: str, limit: int) -> Unpacked:
-    """Unpack a one-entry zip no larger than ``limit`` once decompressed; anything else stays as it is.
+    """Unpack a one-entry zip (or a gzip stream) no larger than ``limit`` once decompressed; anything else stays
+    as it is.
 
     A multi-entry zip is a real zip file sent raw (a DOCX is one too), so it is kept whole."""
+    if data.startswith(GZIP_MAGIC):
+        return _gunzip(data, element=element, limit=limit)
     if not data.startswith(ZIP_MAGIC):
         return Unpacked(data, zipped=False)
     try:

@@ -4,17 +4,21 @@ Namespace ``http://www.mic.gov.vn/TBT/QCVN_102_2016``; elements in the order of 
 ``Bussiness`` spelt as the real packages spell it; dates ``yyyy/MM/dd`` and timestamps
 ``yyyy/MM/dd HH:mm:ss`` in Vietnam time; every file zipped as one entry, ``ContentType=application/zip``,
 ``cid:<uuid4>`` in the manifest and in ``AttachmentEncoded``, which is a sibling of the envelope.
-Leading and trailing whitespace of values is not significant and is not emitted.
+Leading and trailing whitespace of values is not significant and is not emitted; text is emitted in Unicode NFC.
+What the builder emits parses with no warning at all (tests/edxml/test_conformance.py): it refuses what would
+not — a sender without a name, a hop without a time, a status code outside QCVN 102's, a file name without a
+known extension.
 """
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import date, datetime
 
 from lxml import etree
 
-from vanthu.edxml.attachments import ZIP_CONTENT_TYPE, base64_encode, zip_single
+from vanthu.edxml.attachments import ZIP_CONTENT_TYPE, base64_encode, extension_known, zip_single
 from vanthu.edxml.dsig import PackageSigner, package_sign, signature_placeholder, signer_for_algorithm
 from vanthu.edxml.errors import (
     InvalidValueError,
@@ -36,6 +40,7 @@ from vanthu.edxml.values import (
     NAMESPACE,
     STATUS_CODE_FORM,
     STATUS_CODES_NEEDING_DESCRIPTION,
+    STATUS_LABELS,
     BusinessDocType,
     Priority,
     date_format,
@@ -61,7 +66,7 @@ def _node(parent: etree._Element, name: str) -> etree._Element:
 def _leaf(parent: etree._Element, name: str, value: str, path: str) -> etree._Element:
     element = _node(parent, name)
     try:
-        element.text = value.strip()
+        element.text = unicodedata.normalize("NFC", value.strip())
     except ValueError as exc:  # control characters and the like cannot be written in XML 1.0
         raise InvalidValueError(f"{path}/{name}", reason="xml_characters") from exc
     return element
@@ -77,7 +82,9 @@ def _date_leaf(parent: etree._Element, name: str, value: date | None) -> None:
         _node(parent, name).text = date_format(value)
 
 
-def _timestamp_leaf(parent: etree._Element, name: str, value: datetime, path: str) -> None:
+def _timestamp_leaf(parent: etree._Element, name: str, value: datetime | None, path: str) -> None:
+    if value is None:
+        raise MissingElementError(f"{path}/{name}")
     try:
         text = timestamp_format(value)
     except ValueError as exc:
@@ -94,8 +101,11 @@ def _organ_id(value: str, path: str, *, own: bool = False) -> str:
 
 
 def _organization(parent: etree._Element, name: str, org: Organization, path: str, *, own: bool) -> None:
+    code = _organ_id(org.organ_id, f"{path}/OrganId", own=own)
+    if own and not org.organ_name.strip():
+        raise InvalidValueError(f"{path}/OrganName", reason="empty")
     node = _node(parent, name)
-    _node(node, "OrganId").text = _organ_id(org.organ_id, f"{path}/OrganId", own=own)
+    _node(node, "OrganId").text = code
     for child, value in (
         ("OrganizationInCharge", org.organization_in_charge), ("OrganName", org.organ_name),
         ("OrganAdd", org.organ_add), ("Email", org.email), ("Telephone", org.telephone), ("Fax", org.fax),
@@ -248,8 +258,8 @@ def _attachments(root: etree._Element, body: etree._Element, package: DocumentPa
     total = 0
     for index, attachment in enumerate(package.attachments, 1):
         path = f"AttachmentEncoded/Attachment[{index}]"
-        name = attachment.name.strip()
-        if not name or any(char in name for char in "/\\\x00"):
+        name = unicodedata.normalize("NFC", attachment.name.strip())
+        if not name or any(char in name for char in "/\\\x00") or not extension_known(name):
             raise InvalidValueError(f"{path}/AttachmentName", reason="file_name", value=attachment.name)
         content_id = attachment.content_id.strip() or str(uuid.uuid4())
         if content_id in seen or any(char in content_id for char in "<> "):
@@ -316,7 +326,7 @@ def status_package_build(status: StatusPackage, *, signer: PackageSigner | None 
     """The ``.edxml`` bytes of a status package: MessageHeader only, no To, no body, no attachments."""
     path = "MessageHeader"
     code = status.status_code.strip()
-    if not STATUS_CODE_FORM.match(code):
+    if not STATUS_CODE_FORM.match(code) or code not in STATUS_LABELS:
         raise InvalidValueError(f"{path}/StatusCode", reason="status_code", value=status.status_code)
     if code in STATUS_CODES_NEEDING_DESCRIPTION and not status.description.strip():
         raise InvalidValueError(f"{path}/Description", reason="reason_required")

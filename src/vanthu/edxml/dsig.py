@@ -2,8 +2,9 @@
 
 ``Reference URI=""`` covers the whole file, attachments included; transforms ``enveloped-signature`` then
 exclusive c14n; ``KeyInfo/X509Data{X509SubjectName, X509Certificate}``. We sign with RSA-SHA256; RSA-SHA1 only
-for partners that need it. Received packages are verified and the result reported, never used to reject the
-package: many gateways send no signature and the legal value rests on the PAdES signatures in the PDFs.
+for partners that need it. Received packages are verified and the result reported; the parser refuses a package
+only when its signature does not match it (changed after signing): many gateways send no signature, or one that
+cannot be checked, and the legal value rests on the PAdES signatures in the PDFs.
 Trust in the certificate (chain, revocation) is decided by the caller from the reported certificate and the CA
 certificates sent with it (``vanthu.exchange.trust`` in the connector); ours travel with every signature.
 """
@@ -26,7 +27,7 @@ from signxml.signer import XMLSigner
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from vanthu.edxml.errors import SignerError
-from vanthu.edxml.model import SignatureCheck
+from vanthu.edxml.model import SignatureCheck, SignatureProblem
 from vanthu.edxml.values import DSIG_NAMESPACE
 from vanthu.edxml.xmlsafe import local_name, namespace_of, signature_parser
 
@@ -174,22 +175,37 @@ def _covers_whole_package(signature: etree._Element) -> bool:
     return len(references) == 1 and references[0].get("URI") == ""
 
 
-def _invalid(reason: str, detail: str = "", **known: Any) -> SignatureCheck:
-    return SignatureCheck(state="invalid", reason=reason, detail=detail, **known)
+def _invalid(problem: SignatureProblem, reason: str, detail: str = "", **known: Any) -> SignatureCheck:
+    return SignatureCheck(state="invalid", problem=problem, reason=reason, detail=detail, **known)
+
+
+def _foreign_signature(root: etree._Element) -> bool:
+    """A ``Signature`` outside the XML-DSig namespace (some libraries write it in the package's own, or in none),
+    or an SDK ``DigitalSignature`` that is not empty: a signature that cannot be checked."""
+    for element in root.iter():
+        name = local_name(element)
+        if name == "Signature" and namespace_of(element) != DSIG_NAMESPACE:
+            return True
+        if name == "DigitalSignature" and ("".join(element.itertext()).strip() or len(element)):
+            return True
+    return False
 
 
 def signature_check(data: bytes, root: etree._Element) -> SignatureCheck:
-    """Verify the package's signature, if it has one. SHA-1 is accepted here (received packages only)."""
+    """Verify the package's signature, if it has one. SHA-1 is accepted here (received packages only).
+
+    ``problem`` says why a signature is not valid; ``namespace`` (state ``absent``) is a signature element outside
+    the XML-DSig namespace, which nothing can check."""
     signatures = _signatures(root)
     if not signatures:
-        return SignatureCheck(state="absent")
+        return SignatureCheck(state="absent", problem="namespace" if _foreign_signature(root) else "")
     signature = signatures[0]
     algorithm = _algorithm(signature)
     if len(signatures) > 1:
-        return _invalid(_("Gói tin có nhiều hơn một chữ ký số"), algorithm=algorithm)
+        return _invalid("multiple", _("Gói tin có nhiều hơn một chữ ký số"), algorithm=algorithm)
     certificate = _first_certificate(signature)
     if certificate is None:
-        return _invalid(_("Chữ ký số không kèm chứng thư số đọc được"), algorithm=algorithm)
+        return _invalid("no_certificate", _("Chữ ký số không kèm chứng thư số đọc được"), algorithm=algorithm)
     known: dict[str, Any] = {
         "algorithm": algorithm,
         "subject": certificate.subject.rfc4514_string(),
@@ -200,7 +216,7 @@ def signature_check(data: bytes, root: etree._Element) -> SignatureCheck:
         "chain": _other_certificates(signature),
     }
     if not _covers_whole_package(signature):
-        return _invalid(_("Chữ ký số không bao trùm toàn bộ gói tin"), **known)
+        return _invalid("partial", _("Chữ ký số không bao trùm toàn bộ gói tin"), **known)
     config = SignatureConfiguration(
         signature_methods=frozenset(SignatureMethod), digest_algorithms=frozenset(DigestAlgorithm),
         # Validity in time and trust are judged by the caller, with the reported certificate.
@@ -210,14 +226,15 @@ def signature_check(data: bytes, root: etree._Element) -> SignatureCheck:
     try:
         XMLVerifier().verify(data, x509_cert=certificate, expect_config=config, parser=signature_parser())
     except InvalidDigest as exc:
-        return _invalid(_("Nội dung gói tin đã bị thay đổi sau khi ký"), str(exc), **known)
+        return _invalid("digest", _("Nội dung gói tin đã bị thay đổi sau khi ký"), str(exc), **known)
     except InvalidSignature as exc:
-        return _invalid(_("Giá trị chữ ký số không khớp với chứng thư số"), str(exc), **known)
+        return _invalid("value", _("Giá trị chữ ký số không khớp với chứng thư số"), str(exc), **known)
     except (InvalidCertificate, InvalidInput, SignXMLException) as exc:
-        return _invalid(_("Chữ ký số không đúng định dạng XML-DSig"), str(exc), **known)
+        return _invalid("format", _("Chữ ký số không đúng định dạng XML-DSig"), str(exc), **known)
     except Exception as exc:
         # Whatever else a hostile signature makes the verifier trip on, it is a bad signature, not a crash.
-        return _invalid(_("Chữ ký số không đúng định dạng XML-DSig"), f"{type(exc).__name__}: {exc}", **known)
+        return _invalid("format", _("Chữ ký số không đúng định dạng XML-DSig"), f"{type(exc).__name__}: {exc}",
+                        **known)
     return SignatureCheck(state="valid", **known)
 
 

@@ -79,6 +79,17 @@ class ForbiddenConstructError(EdxmlError):
         )
 
 
+class SignatureMismatchError(EdxmlError):
+    """The package's XML signature does not match it: changed after signing, or a forged signature value."""
+
+    def __init__(self, reason: str, **extra: Any) -> None:
+        super().__init__(
+            "edxml.signature_mismatch",
+            format_lazy(_("Chữ ký số của gói tin không khớp với nội dung: {reason}"), reason=reason),
+            _extra("Signature", extra),
+        )
+
+
 class SecretDocumentError(EdxmlError):
     """ND30 and QCVN 102: secret documents never travel through the exchange network."""
 

@@ -1,7 +1,8 @@
 """``vanthu edxml inspect FILE [--json]``: what a package carries, or the typed error that makes it defective.
 
-Exit codes: 0 a well-formed package (whatever its signature says), 1 a defective package (the error code and
-the element are printed), 2 a file that cannot be read.
+Exit codes: 0 a package that can be received — with its warnings, if any (a signature that cannot be checked is
+one) —, 1 a defective package (the error code and the element are printed: a fatal defect, a signature that does
+not match included), 2 a file that cannot be read.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def package_describe(parsed: ParsedPackage) -> dict[str, Any]:
         "status": _plain(parsed.status) if parsed.status else None,
         "attachments": [attachment_describe(item) for item in document.attachments] if document else [],
         "signature": signature,
+        "warnings": [dataclasses.asdict(warning) for warning in parsed.warnings],
         "flags": list(parsed.flags),
         "raw_values": dict(parsed.raw_values),
     }
@@ -76,12 +78,16 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "-"
 
 
+def _moment(value: datetime | None) -> str:
+    return value.isoformat() if value else "-"
+
+
 def _document_lines(document: DocumentPackage) -> list[str]:
     header, business = document.header, document.business
     priority = header.other_info.priority
     lines = [
-        f"Nơi gửi: {header.from_.organ_id} {header.from_.organ_name}".rstrip(),
-        *(f"Nơi nhận: {org.organ_id} {org.organ_name}".rstrip() for org in header.to),
+        f"Nơi gửi: {header.from_.organ_id or '-'} {header.from_.organ_name}".rstrip(),
+        *(f"Nơi nhận: {org.organ_id or '-'} {org.organ_name}".rstrip() for org in header.to),
         f"DocumentId: {header.document_id}",
         f"Số, ký hiệu: {header.code.code_number}/{header.code.code_notation}",
         f"Ngày ban hành: {_day(header.promulgation_info.promulgation_date)} {header.promulgation_info.place}".rstrip(),
@@ -96,7 +102,7 @@ def _document_lines(document: DocumentPackage) -> list[str]:
         + (f", văn bản liên quan {business.document_id}" if business.doc_type else "")
         + (f", lý do: {business.reason}" if business.reason else ""),
     ]
-    lines += [f"Vết chuyển: {trace.organ_id} {trace.timestamp.isoformat()}" for trace in document.traces]
+    lines += [f"Vết chuyển: {trace.organ_id or '-'} {_moment(trace.timestamp)}" for trace in document.traces]
     lines.append(f"Tệp đính kèm: {len(document.attachments)}")
     for item in document.attachments:
         info = attachment_describe(item)
@@ -107,12 +113,12 @@ def _document_lines(document: DocumentPackage) -> list[str]:
 def _status_lines(status: StatusPackage) -> list[str]:
     label = STATUS_LABELS.get(status.status_code, f"không rõ ({status.status_code})")
     return [
-        f"Nơi gửi: {status.from_.organ_id} {status.from_.organ_name}".rstrip(),
+        f"Nơi gửi: {status.from_.organ_id or '-'} {status.from_.organ_name}".rstrip(),
         f"Trạng thái: {status.status_code} ({label})",
         f"Mô tả: {status.description or '-'}",
-        f"Thời điểm: {status.timestamp.isoformat()}",
+        f"Thời điểm: {_moment(status.timestamp)}",
         f"Văn bản: {status.response_for.code} ({status.response_for.document_id}) của "
-        f"{status.response_for.organ_id}",
+        f"{status.response_for.organ_id or '-'}",
     ]
 
 
@@ -127,10 +133,12 @@ def package_text(parsed: ParsedPackage) -> str:
     lines.append(f"Chữ ký số: {signature.state}" + (f" ({signature.reason})" if signature.reason else ""))
     if signature.subject:
         lines.append(f"  Chứng thư: {signature.subject} | SHA-256 {signature.fingerprint}")
-    if parsed.flags:
-        lines.append(f"Biến thể: {', '.join(parsed.flags)}")
-    for path, raw in parsed.raw_values.items():
-        lines.append(f"Giá trị giữ nguyên: {path} = {raw!r}")
+    if parsed.warnings:
+        lines.append(f"Cảnh báo ({len(parsed.warnings)}):")
+        lines += [f"  - {warning.message} [{warning.element}]" + (f": {warning.value}" if warning.value else "")
+                  for warning in parsed.warnings]
+    else:
+        lines.append("Cảnh báo: không có")
     return "\n".join(lines) + "\n"
 
 

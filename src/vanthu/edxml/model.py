@@ -126,10 +126,11 @@ class Business:
 
 @dataclass(frozen=True)
 class TraceHeader:
-    """One hop of the package: the agency and when it passed the package on."""
+    """One hop of the package: the agency and when it passed the package on. A received hop may lack either
+    (the national platform adds hops with a timestamp only): ``""`` and ``None`` then, with a warning."""
 
     organ_id: str
-    timestamp: datetime
+    timestamp: datetime | None
 
 
 @dataclass(frozen=True)
@@ -180,12 +181,27 @@ class StatusPackage:
     response_for: ResponseFor
     status_code: str
     description: str = ""
-    timestamp: datetime = field(default_factory=_now_vietnam)
+    timestamp: datetime | None = field(default_factory=_now_vietnam)  # None: a received package had none
     staff_info: StaffInfo | None = None
 
 
 SignatureState = Literal["absent", "valid", "invalid"]
 PackageKind = Literal["edoc", "status"]
+# Why a signature is not valid: the package was changed after signing ("digest") or the value does not match the
+# certificate ("value") — both refuse the package —, or it cannot be checked at all (the rest: a warning).
+SignatureProblem = Literal["", "namespace", "multiple", "no_certificate", "partial", "format", "digest", "value"]
+
+
+@dataclass(frozen=True)
+class PackageWarning:
+    """A deviation the reader tolerated: something a real system omits or writes differently from what we emit,
+    which does not stop a clerk from registering the document. ``code`` is stable (``vanthu.edxml.warnings``),
+    ``element`` the path (``MessageHeader/From/OrganId``), ``message`` Vietnamese, ``value`` the raw value."""
+
+    code: str
+    element: str
+    message: str
+    value: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,7 @@ class SignatureCheck:
     state: SignatureState
     reason: str = ""
     detail: str = ""
+    problem: SignatureProblem = ""
     algorithm: str = ""
     subject: str = ""
     fingerprint: str = ""
@@ -209,8 +226,10 @@ class SignatureCheck:
 
 @dataclass(frozen=True)
 class ParsedPackage:
-    """What ``package_parse`` read. ``flags`` name the variants met (sorted); ``raw_values`` holds, by element
-    path, values kept as received because they would not parse (integers, unknown priority…)."""
+    """What ``package_parse`` read. ``warnings`` are the deviations tolerated, in the order they were met (none
+    for a package we built); ``flags`` the codes met (sorted), plus the informational ``lenient_organ_id`` and
+    ``unicode_normalised``; ``raw_values`` holds, by element path, values kept as received because they would
+    not parse (integers, unknown priority…)."""
 
     kind: PackageKind
     document: DocumentPackage | None
@@ -218,6 +237,7 @@ class ParsedPackage:
     signature: SignatureCheck
     flags: tuple[str, ...] = ()
     raw_values: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[PackageWarning, ...] = ()
 
 
 @dataclass(frozen=True)

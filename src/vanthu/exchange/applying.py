@@ -31,6 +31,7 @@ from vanthu.exchange.mapping import incoming_input_for
 from vanthu.exchange.models import ExchangePackage, ExchangeReceipt
 from vanthu.exchange.outbox import package_enqueue_status
 from vanthu.exchange.system import system_actor
+from vanthu.exchange.warnings import StoredWarning
 from vanthu.organizations.models import Agency
 from vanthu.signing.validation.report_pdf import (
     SIGNATURE_REPORT_FILENAME,
@@ -99,7 +100,8 @@ def package_apply(*, package: ExchangePackage, parsed: edxml.ParsedPackage, prep
                  data={"hub_doc_id": package.hub_doc_id, "message_type": package.message_type,
                        "business": package.business_doc_type, "status_code": package.status_code,
                        "from": package.from_organ_id, "outcome": outcome, "reason": reason,
-                       "signature": package.signature_state, "signer_trust": package.signer_trust})
+                       "signature": package.signature_state, "signer_trust": package.signer_trust,
+                       "warnings": [item["code"] for item in package.warnings]})
     return outcome
 
 
@@ -124,8 +126,10 @@ def _apply_new(package: ExchangePackage, document: edxml.DocumentPackage, prepar
             continue  # the same document again (a resend under a new hub id): one copy only
         replaced = _replaced_copies(package, document, agency)
         note = _replacement_note(replaced)
-        data = incoming_input_for(document, files=prepared.files, note=note)
-        copy = incoming_receive_electronic(agency=agency, data=data, received_by=actor.user)
+        received = incoming_input_for(document, files=prepared.files, note=note)
+        _add_warnings(package, received.warnings)
+        copy = incoming_receive_electronic(agency=agency, data=received.data, received_by=actor.user,
+                                           exchange_warnings=package.warnings)
         ExchangeReceipt.objects.create(package=package, agency=agency, incoming=copy)
         for old in replaced:
             _mark_replaced(old, copy)
@@ -137,6 +141,14 @@ def _apply_new(package: ExchangePackage, document: edxml.DocumentPackage, prepar
     if not created:
         return PackageState.IGNORED, _("Văn bản này đã được nhận trước đó.")
     return PackageState.PROCESSED, ""
+
+
+def _add_warnings(package: ExchangePackage, warnings: tuple[StoredWarning, ...]) -> None:
+    """The receiver's own warnings join the reader's on the package row, once (one per agency would repeat)."""
+    new = [item for item in warnings if item not in package.warnings]
+    if new:
+        package.warnings = [*package.warnings, *new]
+        package.save(update_fields=["warnings"])
 
 
 def _copies_of(*, from_organ_id: str, document_ids: list[str], agency: Agency | None) -> list[IncomingDocument]:

@@ -2,13 +2,15 @@
 
 Outgoing → package: ``document_package_for`` (what a recipient of another deployment receives).
 Package → incoming: ``incoming_input_for`` (the copy that waits for acceptance), with the document type matched by
-name first (ignoring case and diacritics), then by the QCVN 102 codes, else "Khác".
+name first (ignoring case and diacritics), then by the QCVN 102 codes, else "Khác"; the sender resolved through the
+exchange directory (``sender_resolve``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -19,12 +21,16 @@ from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.outgoing.distribution import exchange_document_id
 from vanthu.documents.outgoing.models import OutgoingDocument
+from vanthu.edxml.values import DocumentIdParts
 from vanthu.exchange.enums import BusinessType
+from vanthu.exchange.models import ExternalAgency
+from vanthu.exchange.warnings import StoredWarning, receiver_warning
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Agency
 
 STEERING, NOT_STEERING = 2, 1  # SteeringType as emitted (STANDARDS.md (b), UNSURE: drive nothing from it)
 OTHER_TYPE_CODE = "KHAC"
+UNKNOWN_CODE = "—"  # ký hiệu of a received document whose package gives none: the clerk fills it in
 
 
 def organization_of(agency: Agency) -> edxml.Organization:
@@ -131,30 +137,104 @@ def _signer_position(signer: edxml.SignerInfo | None) -> str:
     return " ".join(p for p in parts if p)[:100]
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a package, as the incoming document records it, and what it took to know."""
+
+    organ_id: str
+    organ_name: str
+    warnings: tuple[StoredWarning, ...] = ()
+
+
+def sender_resolve(org: edxml.Organization) -> Sender:
+    """The sender through the exchange directory. The code is kept verbatim (statuses go back to it); the
+    directory names a sender that gave no name, and gives a code to one that gave none (or only one the
+    directory does not know) when exactly one agency there bears its name, compared without case and
+    diacritics (``core.text.normalise_text``)."""
+    code, name = org.organ_id.strip(), org.organ_name.strip()
+    listed = ExternalAgency.objects.filter(organ_id__iexact=code).first() if code else None
+    if listed is not None:
+        if name:
+            return Sender(code, name)
+        return Sender(code, listed.name, (receiver_warning("sender_name_from_directory", "MessageHeader/From/OrganName",
+                                                           listed.name),))
+    matches = list(ExternalAgency.objects.filter(name_key=normalise_text(name)[:300])[:2]) if name else []
+    if len(matches) != 1:
+        return Sender(code, name or code)
+    found = matches[0]
+    return Sender(code or found.organ_id, name, (receiver_warning(
+        "sender_found_by_name", "MessageHeader/From", f"{found.name} ({found.organ_id})"),))
+
+
+@dataclass(frozen=True)
+class Received:
+    """The copy of a received document package, and the receiver's own warnings about it."""
+
+    data: IncomingInput
+    warnings: tuple[StoredWarning, ...]
+
+
+def _code(header: edxml.MessageHeader, parts: DocumentIdParts | None,
+          warnings: list[StoredWarning]) -> tuple[str, str]:
+    number, notation = header.code.code_number, header.code.code_notation
+    if number or notation:
+        return number, notation
+    if parts is not None and (parts.code_number or parts.code_notation):
+        warnings.append(receiver_warning("code_from_document_id", "MessageHeader/Code", header.document_id))
+        return parts.code_number, parts.code_notation
+    warnings.append(receiver_warning("code_unknown", "MessageHeader/Code"))
+    return "", UNKNOWN_CODE
+
+
+def _issued(header: edxml.MessageHeader, parts: DocumentIdParts | None,
+            warnings: list[StoredWarning]) -> dt.date:
+    if header.promulgation_info.promulgation_date is not None:
+        return header.promulgation_info.promulgation_date
+    element = "MessageHeader/PromulgationInfo/PromulgationDate"
+    if parts is not None:
+        warnings.append(receiver_warning("issued_date_from_document_id", element, header.document_id))
+        return parts.promulgation_date
+    warnings.append(receiver_warning("issued_date_assumed", element))
+    return timezone.localdate()
+
+
+def _fit(value: str, size: int, element: str, warnings: list[StoredWarning]) -> str:
+    if len(value) <= size:
+        return value
+    warnings.append(receiver_warning("text_truncated", element, value[:200]))
+    return value[:size]
+
+
 def incoming_input_for(
     package: edxml.DocumentPackage, *, files: Sequence[UploadedContent], note: str = "",
-) -> IncomingInput:
-    """The copy of a received document package, waiting for acceptance: fields as the sender declared them."""
+) -> Received:
+    """The copy of a received document package, waiting for acceptance: fields as the sender declared them.
+    What a real package leaves out is made up where the DocumentId or the directory tells it, with a warning
+    the clerk sees: the sender, the số/ký hiệu, the date of issue."""
     header = package.header
-    issued = header.promulgation_info.promulgation_date if header.promulgation_info else None
+    sender = sender_resolve(header.from_)
+    warnings = list(sender.warnings)
+    parts = edxml.document_id_parts(header.document_id)
+    number, notation = _code(header, parts, warnings)
     main, *others = files
-    return IncomingInput(
+    data = IncomingInput(
         document_type_id=document_type_for(header.document_type).pk,
-        code_number=header.code.code_number if header.code else "",
-        code_notation=header.code.code_notation if header.code else "",
-        issued_date=issued or timezone.localdate(),
-        organ_name=header.from_.organ_name or header.from_.organ_id,
-        organ_id=header.from_.organ_id,
-        subject=header.subject or "—",
+        code_number=_fit(number, 50, "MessageHeader/Code/CodeNumber", warnings),
+        code_notation=_fit(notation, 50, "MessageHeader/Code/CodeNotation", warnings),
+        issued_date=_issued(header, parts, warnings),
+        organ_name=_fit(sender.organ_name, 200, "MessageHeader/From/OrganName", warnings),
+        organ_id=sender.organ_id,
+        subject=_fit(header.subject, 500, "MessageHeader/Subject", warnings),
         signer_position=_signer_position(header.signer_info),
-        signer_full_name=(header.signer_info.full_name if header.signer_info else "")[:100],
-        priority=header.other_info.priority if header.other_info and 0 <= header.other_info.priority <= 4 else 0,
+        signer_full_name=header.signer_info.full_name[:100],
+        priority=header.other_info.priority if 0 <= header.other_info.priority <= 4 else 0,
         to_places="\n".join(header.to_places)[:1000],
-        description=(header.content or "")[:500],
-        page_amount=header.other_info.page_amount if header.other_info else None,
-        requested_due_date=header.due_date if isinstance(header.due_date, dt.date) else None,
+        description=header.content[:500],
+        page_amount=header.other_info.page_amount,
+        requested_due_date=header.due_date,
         document_id=header.document_id[:255],
         note=note,
         main_file=main,
         attachments=tuple(others),
     )
+    return Received(data=data, warnings=tuple(warnings))

@@ -80,6 +80,9 @@ class ExchangePackage(models.Model):
     signer_trust = models.CharField(max_length=9, choices=SignerTrust.choices, blank=True)
     signer_trust_reason = models.CharField(max_length=300, blank=True)
     signer_subject = models.CharField(max_length=500, blank=True)
+    # IN: what the package omits or writes differently from QCVN 102, as read (exchange.warnings): a list of
+    # {code, element, message, value}.
+    warnings = models.JSONField(default=list, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -4,8 +4,11 @@ For each package the hub lists for us:
 
 1. a package we already hold (same hub docId) is acknowledged again and nothing else happens — the ack of the
    first delivery was lost;
-2. the bytes are fetched and parsed by the hardened edXML parser; a defective package is quarantined (kept, with
-   the typed error naming the element), acknowledged as ``fail`` and reported to the system administrators;
+2. the bytes are fetched and parsed by the hardened edXML parser; a defective package (a FATAL defect: the
+   document cannot be identified, a file is missing or corrupt, the signature does not match, hostile XML) is
+   quarantined (kept, with the typed error naming the element), acknowledged as ``fail`` and reported to the
+   system administrators; anything else a real system omits or writes differently is received, its warnings
+   kept on the package and on the incoming document;
 3. the files are checked and their signatures validated, and the certificate of the package's own XML signature
    is validated against our trust anchors (``exchange.trust``), *before* any transaction (revocation data is
    fetched);
@@ -34,6 +37,7 @@ from vanthu.exchange.client import EDXML_CONTENT_TYPE, hub_client
 from vanthu.exchange.enums import Direction, MessageType, PackageState
 from vanthu.exchange.models import ExchangePackage
 from vanthu.exchange.trust import TrustResult, package_signer_trust
+from vanthu.exchange.warnings import package_warnings
 from vanthu.hubapi.client import HubClient, HubError
 from vanthu.notifications.enums import NotificationKind
 from vanthu.notifications.services import notification_emit
@@ -123,7 +127,8 @@ def _store(doc_id: str, data: bytes, parsed: edxml.ParsedPackage, hub_to: tuple[
     return ExchangePackage.objects.create(
         direction=Direction.IN, state=PackageState.PROCESSED, blob=blob, size=len(data), hub_doc_id=doc_id,
         signature_state=parsed.signature.state, signer_trust=trust.trust, signer_trust_reason=trust.reason,
-        signer_subject=parsed.signature.subject[:500], processed_at=timezone.now(), **fields,
+        signer_subject=parsed.signature.subject[:500], warnings=package_warnings(parsed), processed_at=timezone.now(),
+        **fields,
     )
 
 

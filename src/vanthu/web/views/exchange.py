@@ -25,6 +25,7 @@ from vanthu.exchange.selectors import (
     external_agencies_list,
 )
 from vanthu.exchange.services import exchange_directory_refresh, exchange_package_resend
+from vanthu.exchange.warnings import warnings_display
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.guards import actor_required
 
@@ -76,6 +77,7 @@ def package_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     package.state_css = STATE_CLASSES.get(package.state, "secondary")
     return render(request, "web/exchange/package.html", {
         "package": package, "receipts": package.receipts.select_related("agency", "incoming").order_by("id"),
+        "package_warnings": warnings_display(package.warnings),
         "may_resend": package.state == PackageState.FAILED and package.direction == Direction.OUT
         and (actor.is_sysadmin or (actor.agency_id == package.agency_id and actor.is_clerk)),
     })

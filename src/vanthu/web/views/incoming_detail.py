@@ -12,6 +12,7 @@ from vanthu.core.blobs import blob_open
 from vanthu.documents.enums import FileRole
 from vanthu.documents.models import DocumentFile, IncomingDocument
 from vanthu.documents.timeline import event_label, incoming_timeline
+from vanthu.exchange.warnings import warnings_display
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.guards import actor_required
 from vanthu.web.forms.actions import (
@@ -43,7 +44,7 @@ def incoming_detail_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
     context: dict[str, Any] = {
         "document": document, "handling": handling, "actions": actions, "files": files,
         "main_pdf": next((f for f in files if f.role == FileRole.MAIN and f.is_pdf), None),
-        "timeline": timeline,
+        "timeline": timeline, "exchange_warnings": warnings_display(document.exchange_warnings),
     }
     if actions.any:
         people = people_choices(actor=actor, document=document)
