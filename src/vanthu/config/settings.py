@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vanthu.core.http.client.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,10 +130,13 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
-# Brute-force protection: lock a (user, IP) pair after repeated failures.
+# Brute-force protection (organizations/loginguard.py): a username is locked after N failures from any address, and
+# an address after N failures whatever usernames it tried. The address is the one the edge computed.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "vanthu.core.http.client.client_address"
+AXES_HANDLER = "vanthu.organizations.loginguard.LoginGuardHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 
@@ -172,6 +176,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env_bool("HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+# Behind a reverse proxy: only these peers (IP addresses or CIDR networks) may say who the client is and whether it
+# used HTTPS (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto); from any other peer the headers are dropped
+# (vanthu.core.http.client). Empty: Vanthu faces its clients directly and believes no forwarded header.
+VANTHU_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+if VANTHU_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REDIS_URL = env_str("REDIS_URL", "")
