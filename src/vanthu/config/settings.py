@@ -121,11 +121,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # Django's checks, with Vietnamese messages
+    {"NAME": "vanthu.organizations.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "vanthu.organizations.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "vanthu.organizations.passwords.CommonPasswordValidator"},
+    {"NAME": "vanthu.organizations.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
