@@ -238,8 +238,13 @@ VANTHU_SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "hethong")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_error_traceback": {"()": "vanthu.core.http.logfilters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # pyHanko and its certificate validator log every OCSP/CRL/TSA request at INFO: one line per fetch.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "pyhanko", "pyhanko_certvalidator")},
+    "loggers": {
+        # pyHanko and its certificate validator log every OCSP/CRL/TSA request at INFO: one line per fetch.
+        **{name: {"level": "WARNING"} for name in ("axes", "pyhanko", "pyhanko_certvalidator")},
+        # An ordinary 403 or 400 is one warning line, not a traceback.
+        "django.request": {"filters": ["no_client_error_traceback"]},
+    },
 }
