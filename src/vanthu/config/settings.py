@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "ninja",  # serves the API docs page from its own static files (no CDN, no inline script)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "vanthu.core.http.client.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "vanthu.core.http.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vanthu.core.http.characters.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +185,26 @@ if env_bool("HTTPS", False):
 VANTHU_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 if VANTHU_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Scripts only from our static files: no inline script, no eval (Alpine.js runs its CSP build). Inline style
+# attributes stay allowed (progress bars, seal previews). Camera, microphone and the rest are off everywhere; a page
+# that needs one (QR scanning) sets its own Permissions-Policy header (vanthu.core.http.headers).
+VANTHU_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+VANTHU_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "display-capture",
+                                "browsing-topics")
+}
 
 REDIS_URL = env_str("REDIS_URL", "")
 CHANNEL_LAYERS = (
