@@ -123,3 +123,16 @@ def test_leader_cannot_edit_or_add_files(kit: AgencyKit, login_as: LoginAs) -> N
     assert client.post(reverse("web:incoming_file_add", args=[document.pk]), {"file": _pdf()}).status_code == 403
     document.refresh_from_db()
     assert document.subject != "x" and document.files.count() == 1
+
+
+def test_an_issue_date_years_ahead_is_shown_on_its_field(kit: AgencyKit, login_as: LoginAs) -> None:
+    response = login_as(kit.clerk).post(CREATE, {**_fields(issued_date="31/12/2099"), "main_file": _pdf()})
+    assert response.status_code == 200
+    assert response.context["form"].errors["issued_date"] == ["Ngày ban hành 31/12/2099 chưa tới; hãy kiểm tra lại."]
+    assert not IncomingDocument.objects.exists()
+
+
+def test_a_requested_deadline_before_the_issue_date_is_shown_on_its_field(kit: AgencyKit, login_as: LoginAs) -> None:
+    response = login_as(kit.clerk).post(CREATE, {**_fields(requested_due_date="04/11/2026"), "main_file": _pdf()})
+    assert response.context["form"].errors["requested_due_date"] == [
+        "Hạn trả lời 04/11/2026 ở trước ngày ban hành 05/11/2026."]

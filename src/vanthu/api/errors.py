@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,11 +26,55 @@ def _respond(api: NinjaAPI, request: HttpRequest, status: int, code: str, messag
     return api.create_response(request, {"code": code, "message": message, "extra": extra or {}}, status=status)
 
 
+# Pydantic's messages are English; the type of each error says what went wrong, so the message is ours. ``ctx``
+# fills the placeholders (the limit that was exceeded, the values allowed).
+_DATE = _lazy("Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-11-05.")
+_DATETIME = _lazy("Thời điểm phải có dạng ISO 8601, ví dụ 2026-11-05T08:30:00+07:00.")
+_INTEGER = _lazy("Phải là số nguyên.")
+_CHOICE = _lazy("Phải là một trong các giá trị: %(expected)s.")
+VALIDATION_MESSAGES: dict[str, Any] = {
+    "missing": _lazy("Thiếu trường bắt buộc."),
+    "string_type": _lazy("Phải là chuỗi ký tự."),
+    "string_too_short": _lazy("Phải có ít nhất %(min_length)s ký tự."),
+    "string_too_long": _lazy("Dài quá %(max_length)s ký tự."),
+    "int_type": _INTEGER, "int_parsing": _INTEGER, "int_from_float": _INTEGER,
+    "greater_than_equal": _lazy("Phải lớn hơn hoặc bằng %(ge)s."),
+    "greater_than": _lazy("Phải lớn hơn %(gt)s."),
+    "less_than_equal": _lazy("Phải nhỏ hơn hoặc bằng %(le)s."),
+    "less_than": _lazy("Phải nhỏ hơn %(lt)s."),
+    "bool_type": _lazy("Phải là true hoặc false."), "bool_parsing": _lazy("Phải là true hoặc false."),
+    "date_format": _DATE, "date_type": _DATE, "date_parsing": _DATE, "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "datetime_type": _DATETIME, "datetime_parsing": _DATETIME, "datetime_from_date_parsing": _DATETIME,
+    "literal_error": _CHOICE, "enum": _CHOICE,
+    "list_type": _lazy("Phải là một danh sách."),
+    "too_short": _lazy("Phải có ít nhất %(min_length)s phần tử."),
+    "too_long": _lazy("Có nhiều nhất %(max_length)s phần tử."),
+    "dict_type": _lazy("Phải là một đối tượng JSON."), "model_type": _lazy("Phải là một đối tượng JSON."),
+    "model_attributes_type": _lazy("Phải là một đối tượng JSON."),
+    "json_invalid": _lazy("Không phải JSON hợp lệ."), "json_type": _lazy("Không phải JSON hợp lệ."),
+    "extra_forbidden": _lazy("Trường này không được phép."),
+}
+UNKNOWN_VALIDATION_ERROR = _lazy("Giá trị không hợp lệ.")
+
+
+def validation_message(error: dict[str, Any]) -> str:
+    """The Vietnamese message of one pydantic error, or a generic one for a type we do not name."""
+    template = VALIDATION_MESSAGES.get(str(error.get("type", "")), UNKNOWN_VALIDATION_ERROR)
+    context = {str(key): str(value) for key, value in (error.get("ctx") or {}).items()}
+    if "expected" in context:  # "'a', 'b' or 'c'": the values are ours to list, the "or" is English
+        context["expected"] = re.sub(r"\s+or\s+", ", ", context["expected"])
+    try:
+        return str(template) % context if "%(" in str(template) else str(template)
+    except (KeyError, ValueError, TypeError):
+        return str(UNKNOWN_VALIDATION_ERROR)
+
+
 def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pydantic's error list, reduced to what a client needs and guaranteed JSON-serialisable."""
+    """Pydantic's error list, reduced to what a client needs, in Vietnamese and guaranteed JSON-serialisable."""
     return [
         {"loc": [str(part) for part in error.get("loc", ())], "type": str(error.get("type", "")),
-         "msg": str(error.get("msg", ""))}
+         "msg": validation_message(error)}
         for error in errors
     ]
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.params.functions import Path as path_param
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from vanthu.documents.enums import CLOSED_STATES, IncomingState
 from vanthu.documents.models import IncomingDocument
@@ -24,6 +27,19 @@ LIST_COUNT_CAP = 10_000
 # 400 in the error contract instead of an overflow deep in the database driver.
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, path_param(ge=1, le=MAX_ID)]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` reads as a date: pydantic would also take a number as seconds since 1970, so that
+    ``date_to=0`` meant 01/01/1970."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())):
+        return value
+    raise PydanticCustomError("date_format", "Input should be a date in the format YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 
 class ErrorOut(Schema):
@@ -231,7 +247,7 @@ class IncomingMetadataIn(Schema):
     """The ``metadata`` part of ``POST /incoming`` (ND30 Phụ lục VI fields, named as in edXML)."""
 
     document_type_id: DbId
-    issued_date: dt.date
+    issued_date: IsoDate
     organ_name: str = Field(max_length=200)
     subject: str = Field(max_length=500)
     code_number: str = Field("", max_length=50)
@@ -245,33 +261,43 @@ class IncomingMetadataIn(Schema):
     description: str = Field("", max_length=500)
     language: str = Field("Tiếng Việt", max_length=30)
     page_amount: int | None = Field(None, ge=1, le=MAX_PAGES)
-    requested_due_date: dt.date | None = None
+    requested_due_date: IsoDate | None = None
     document_id: str = Field("", max_length=255)
     note: str = ""
     register_id: DbId | None = None
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _omittable(**constraints: Any) -> Any:
+    """A PATCH field that may be left out (unchanged) but is never null: its column always holds a value, so the
+    OpenAPI document must not offer null (and null is refused like any wrong type)."""
+    return Field(None, json_schema_extra=_no_default, **constraints)
+
+
 class IncomingPatchIn(Schema):
     """Only the fields sent are changed; ``page_amount`` and ``requested_due_date`` may be set to null."""
 
-    document_type_id: DbId | None = None
-    issued_date: dt.date | None = None
-    organ_name: str | None = Field(None, max_length=200)
-    subject: str | None = Field(None, max_length=500)
-    code_number: str | None = Field(None, max_length=50)
-    code_notation: str | None = Field(None, max_length=50)
-    organ_id: str | None = Field(None, max_length=50)
-    signer_position: str | None = Field(None, max_length=100)
-    signer_full_name: str | None = Field(None, max_length=100)
-    priority: int | None = Field(None, ge=0, le=4)
-    confidentiality: int | None = Field(None, ge=0, le=3)
-    to_places: str | None = Field(None, max_length=1000)
-    description: str | None = Field(None, max_length=500)
-    language: str | None = Field(None, max_length=30)
+    document_type_id: DbId = _omittable()
+    issued_date: IsoDate = _omittable()
+    organ_name: str = _omittable(max_length=200)
+    subject: str = _omittable(max_length=500)
+    code_number: str = _omittable(max_length=50)
+    code_notation: str = _omittable(max_length=50)
+    organ_id: str = _omittable(max_length=50)
+    signer_position: str = _omittable(max_length=100)
+    signer_full_name: str = _omittable(max_length=100)
+    priority: int = _omittable(ge=0, le=4)
+    confidentiality: int = _omittable(ge=0, le=3)
+    to_places: str = _omittable(max_length=1000)
+    description: str = _omittable(max_length=500)
+    language: str = _omittable(max_length=30)
     page_amount: int | None = Field(None, ge=1, le=MAX_PAGES)
-    requested_due_date: dt.date | None = None
-    document_id: str | None = Field(None, max_length=255)
-    note: str | None = None
+    requested_due_date: IsoDate | None = None
+    document_id: str = _omittable(max_length=255)
+    note: str = _omittable()
 
 
 class RegisterIn(Schema):
@@ -297,7 +323,7 @@ class DirectIn(Schema):
     cooperating: list[HandlerIn] = []
     informed: list[HandlerIn] = []
     instruction: str = Field("", max_length=4000)
-    due_date: dt.date | None = None
+    due_date: IsoDate | None = None
     due_in_working_days: int | None = Field(None, le=MAX_WORKING_DAYS)
 
 
@@ -312,7 +338,7 @@ class ShareIn(Schema):
 class DelegateIn(Schema):
     user_ids: list[DbId] = Field(min_length=1, max_length=200)
     instruction: str = Field("", max_length=4000)
-    due_date: dt.date | None = None
+    due_date: IsoDate | None = None
 
 
 class NoteIn(Schema):
@@ -332,8 +358,8 @@ class IncomingQuery(Schema):
     box: Literal["to_register", "to_handle", "overdue", "due_soon"] | None = None
     document_type_id: DbId | None = None
     issuer: str = Field("", max_length=200)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     handler_id: DbId | None = None
     q: str = Field("", max_length=200)
     limit: int = Field(20, ge=1, le=100)

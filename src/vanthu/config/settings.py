@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "ninja",  # serves the API docs page from its own static files (no CDN, no inline script)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -62,8 +63,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vanthu.core.http.client.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "vanthu.core.http.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vanthu.core.http.characters.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vanthu.organizations.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
-    "vanthu.core.http.ApplicationErrorMiddleware",
+    "vanthu.core.http.errors.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "vanthu.config.urls"
@@ -120,20 +124,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # Django's checks, with Vietnamese messages
+    {"NAME": "vanthu.organizations.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "vanthu.organizations.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "vanthu.organizations.passwords.CommonPasswordValidator"},
+    {"NAME": "vanthu.organizations.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
-# Brute-force protection: lock a (user, IP) pair after repeated failures.
+# Brute-force protection (organizations/loginguard.py): a username is locked after N failures from any address, and
+# an address after N failures whatever usernames it tried. The address is the one the edge computed.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "vanthu.core.http.client.client_address"
+AXES_HANDLER = "vanthu.organizations.loginguard.LoginGuardHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 
@@ -173,7 +180,32 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env_bool("HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+# Behind a reverse proxy: only these peers (IP addresses or CIDR networks) may say who the client is and whether it
+# used HTTPS (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto); from any other peer the headers are dropped
+# (vanthu.core.http.client). Empty: Vanthu faces its clients directly and believes no forwarded header.
+VANTHU_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+if VANTHU_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Scripts only from our static files: no inline script, no eval (Alpine.js runs its CSP build). Inline style
+# attributes stay allowed (progress bars, seal previews). Camera, microphone and the rest are off everywhere; a page
+# that needs one (QR scanning) sets its own Permissions-Policy header (vanthu.core.http.headers).
+VANTHU_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+VANTHU_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "display-capture",
+                                "browsing-topics")
+}
 
 REDIS_URL = env_str("REDIS_URL", "")
 CHANNEL_LAYERS = (
@@ -230,8 +262,13 @@ VANTHU_SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "hethong")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_error_traceback": {"()": "vanthu.core.http.logfilters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # pyHanko and its certificate validator log every OCSP/CRL/TSA request at INFO: one line per fetch.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "pyhanko", "pyhanko_certvalidator")},
+    "loggers": {
+        # pyHanko and its certificate validator log every OCSP/CRL/TSA request at INFO: one line per fetch.
+        **{name: {"level": "WARNING"} for name in ("axes", "pyhanko", "pyhanko_certvalidator")},
+        # An ordinary 403 or 400 is one warning line, not a traceback.
+        "django.request": {"filters": ["no_client_error_traceback"]},
+    },
 }

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "vanthu.core"
     label = "core"
     verbose_name = _("Lõi hệ thống")
+
+    def ready(self) -> None:
+        from vanthu.core import checks  # noqa: F401 - registers the deployment checks

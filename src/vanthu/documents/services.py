@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
@@ -28,10 +29,26 @@ from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, Membership, User
 
+# A document dated tomorrow may be registered the evening before; an issue date further ahead is a typing error
+# (2099 for 2019, 9999) that would sort above every real document in the registers and lists.
+ISSUED_DATE_TOLERANCE = dt.timedelta(days=1)
+
+
+def _date_errors(data: IncomingInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.issued_date > timezone.localdate() + ISSUED_DATE_TOLERANCE:
+        errors["issued_date"] = _("Ngày ban hành %(date)s chưa tới; hãy kiểm tra lại.") % {
+            "date": f"{data.issued_date:%d/%m/%Y}"}
+    if data.requested_due_date is not None and data.requested_due_date < data.issued_date:
+        errors["requested_due_date"] = _("Hạn trả lời %(due)s ở trước ngày ban hành %(issued)s.") % {
+            "due": f"{data.requested_due_date:%d/%m/%Y}",
+            "issued": f"{data.issued_date:%d/%m/%Y}"}
+    return errors
+
 
 def _check_input(data: IncomingInput) -> list[CheckedFile]:
     """Validate everything before the first write, so a refusal leaves nothing behind."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _date_errors(data)
     if not data.subject.strip():
         errors["subject"] = _("Chưa nhập trích yếu.")
     if not data.organ_name.strip():

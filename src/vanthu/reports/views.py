@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.core.paging import capped_page
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.guards import actor_required

@@ -30,7 +30,7 @@ from vanthu.api.schemas import (
     TimelineEventOut,
 )
 from vanthu.core.blobs import blob_open
-from vanthu.core.errors import ApplicationError, NotFoundError
+from vanthu.core.errors import NotFoundError
 from vanthu.core.files import upload_content
 from vanthu.documents.inputs import IncomingInput
 from vanthu.documents.models import DocumentFile, IncomingDocument
@@ -48,7 +48,6 @@ from vanthu.organizations.actor import Actor
 router = Router(tags=["Văn bản đến"])
 
 ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-NULLABLE_FIELDS = {"page_amount", "requested_due_date"}
 
 
 class IncomingDetail:
@@ -157,8 +156,16 @@ def incoming_get(request: HttpRequest, document_id: PathId) -> IncomingDetail:
     return incoming_detail(actor=request_actor(request), document_id=document_id)
 
 
-@router.get("/incoming/{document_id}/files/{file_id}", response={401: ErrorOut, 404: ErrorOut},
-            url_name="incoming_file", summary="Tải tệp của văn bản")
+# The file's bytes, in the type it was stored as (core/files: PDF, or a DOCX/ODT source).
+FILE_CONTENT = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in (
+    "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text")}
+
+
+@router.get("/incoming/{document_id}/files/{file_id}", url_name="incoming_file",
+            response={200: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+            summary="Tải tệp của văn bản",
+            openapi_extra={"responses": {200: {"description": "Nội dung tệp", "content": FILE_CONTENT}}})
 def incoming_file(request: HttpRequest, document_id: PathId, file_id: PathId) -> FileResponse:
     document = incoming_get_for_user(actor=request_actor(request), document_id=document_id)
     file = DocumentFile.objects.select_related("blob").filter(pk=file_id, incoming=document).first()
@@ -174,12 +181,6 @@ def incoming_patch(request: HttpRequest, document_id: PathId, payload: IncomingP
     actor = request_actor(request)
     document = incoming_get_for_user(actor=actor, document_id=document_id)
     changes = payload.model_dump(exclude_unset=True)
-    blank = sorted(k for k, v in changes.items() if v is None and k not in NULLABLE_FIELDS)
-    if blank:
-        raise ApplicationError(
-            "invalid_input", _("Các trường sau không được để trống: %(fields)s.") % {"fields": ", ".join(blank)},
-            {"fields": {k: _("Không được để trống.") for k in blank}},
-        )
     current: dict[str, Any] = {name: getattr(document, name) for name in IncomingPatchIn.model_fields}
     current.update(changes)
     incoming_update(actor=actor, document_id=document.pk, data=IncomingInput(issuer_id=document.issuer_id, **current))

@@ -7,7 +7,17 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from vanthu.api.auth import request_actor
-from vanthu.api.schemas import AgencyOut, DocumentTypeOut, LeaderOut, MembershipOut, MeOut, PathId, UnitOut, UserOut
+from vanthu.api.schemas import (
+    AgencyOut,
+    DocumentTypeOut,
+    ErrorOut,
+    LeaderOut,
+    MembershipOut,
+    MeOut,
+    PathId,
+    UnitOut,
+    UserOut,
+)
 from vanthu.core.errors import NotFoundError
 from vanthu.documents.models import DocumentType
 from vanthu.organizations.actor import Actor, memberships_for
@@ -16,8 +26,12 @@ from vanthu.organizations.models import Membership, Unit
 
 router = Router(tags=["Tài khoản, cơ quan"])
 
+# 400: a query parameter with a NUL is refused at the edge, whatever the route; 401: no or a refused token.
+ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut}
+AGENCY_ERRORS: dict[int, type[ErrorOut]] = {**ERRORS, 404: ErrorOut}
 
-@router.get("/me", response=MeOut, summary="Người dùng hiện tại, các vị trí công tác và vai trò")
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="Người dùng hiện tại, các vị trí công tác và vai trò")
 def me(request: HttpRequest) -> MeOut:
     actor = request_actor(request)
     current_id = actor.membership.pk if actor.membership else None
@@ -42,13 +56,15 @@ def _own_agency(actor: Actor, agency_id: int) -> int:
     return agency_id
 
 
-@router.get("/agencies/{agency_id}/units", response=list[UnitOut], summary="Các đơn vị của cơ quan mình")
+@router.get("/agencies/{agency_id}/units", response={200: list[UnitOut], **AGENCY_ERRORS},
+            summary="Các đơn vị của cơ quan mình")
 def agency_units(request: HttpRequest, agency_id: PathId) -> list[Unit]:
     agency_id = _own_agency(request_actor(request), agency_id)
     return list(Unit.objects.filter(agency_id=agency_id, is_active=True).order_by("name"))
 
 
-@router.get("/agencies/{agency_id}/leaders", response=list[LeaderOut], summary="Lãnh đạo của cơ quan mình")
+@router.get("/agencies/{agency_id}/leaders", response={200: list[LeaderOut], **AGENCY_ERRORS},
+            summary="Lãnh đạo của cơ quan mình")
 def agency_leaders(request: HttpRequest, agency_id: PathId) -> list[LeaderOut]:
     agency_id = _own_agency(request_actor(request), agency_id)
     memberships = (
@@ -65,7 +81,7 @@ def agency_leaders(request: HttpRequest, agency_id: PathId) -> list[LeaderOut]:
     ]
 
 
-@router.get("/document-types", response=list[DocumentTypeOut], summary="Danh mục loại văn bản")
+@router.get("/document-types", response={200: list[DocumentTypeOut], **ERRORS}, summary="Danh mục loại văn bản")
 def document_types(request: HttpRequest) -> list[DocumentType]:
     request_actor(request)
     return list(DocumentType.objects.filter(is_active=True).order_by("name"))

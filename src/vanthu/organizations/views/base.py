@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError, NotFoundError
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Membership, Position, Role, Unit
 from vanthu.organizations.otp import refuse_half_authenticated
@@ -33,7 +33,7 @@ def current_actor(request: HttpRequest) -> Actor | None:
 
 
 def _wrap(view: AdminView[P], allowed: Callable[[Actor], bool]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Refusals the view raises become their error pages (``core.http``); so does a guard that says no."""
+    """Refusals the view raises become their error pages (``core.http.errors``); so does a guard that says no."""
 
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         refused = refuse_half_authenticated(request)

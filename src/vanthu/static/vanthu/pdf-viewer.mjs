@@ -5,7 +5,9 @@ const container = document.getElementById("pdf-viewer");
 async function render(root) {
   const pdfjs = await import(root.dataset.libUrl);
   pdfjs.GlobalWorkerOptions.workerSrc = root.dataset.workerUrl;
-  const pdf = await pdfjs.getDocument({ url: root.dataset.pdfUrl, withCredentials: true }).promise;
+  // isEvalSupported: false — PDF.js would otherwise probe for eval(), which the Content-Security-Policy forbids.
+  const pdf = await pdfjs.getDocument({ url: root.dataset.pdfUrl, withCredentials: true, isEvalSupported: false })
+    .promise;
   root.replaceChildren();
   const width = Math.max(root.clientWidth - 8, 240);
   const ratio = window.devicePixelRatio || 1;

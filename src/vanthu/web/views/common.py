@@ -1,5 +1,5 @@
 """What the HTML views of documents share: the permission-checked getters and POST actions that answer with a
-message on the page they came from (refusals become error pages in ``core.http``)."""
+message on the page they came from (refusals become error pages in ``core.http.errors``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
-from vanthu.core.http import error_page
+from vanthu.core.http.errors import error_page
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.selectors import incoming_get_for_user
 from vanthu.organizations.actor import Actor
@@ -38,7 +38,7 @@ def form_errors_text(form: forms.BaseForm) -> str:
 
 
 def error_response(request: HttpRequest, exc: ApplicationError, *, back_to: str) -> HttpResponse:
-    """Not found and "not yours" are their error pages (``core.http``); anything else a message and back."""
+    """Not found and "not yours" are their error pages (``core.http.errors``); anything else a message and back."""
     if isinstance(exc, NotFoundError | PermissionDeniedError):
         return error_page(request, exc)
     messages.error(request, str(exc.message))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, NotFoundError
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.core.paging import capped_page
 from vanthu.exchange.client import hub_configured
 from vanthu.exchange.enums import Direction, MessageType, PackageState

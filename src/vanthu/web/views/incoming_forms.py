@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError
 from vanthu.core.files import upload_content
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.documents.services import incoming_create, incoming_file_add, incoming_update
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode

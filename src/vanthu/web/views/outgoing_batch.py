@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import ApplicationError, NotFoundError
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.documents.enums import Channel
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import OutgoingDocument

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.errors import ApplicationError
 from vanthu.core.files import UploadedContent, upload_content
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.documents.convert import office_to_pdf
 from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.documents.outgoing.permissions import DRAFTER_ROLES

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanthu.core.http import forbidden
+from vanthu.core.http.errors import forbidden
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.guards import actor_required
 from vanthu.signing.validation.report import (

@@ -24,5 +24,7 @@ class Command(BaseCommand):
         if not options["skip_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Vanthu đang chạy tại http://{options['host']}:{options['port']}/")
+        # uvicorn believes X-Forwarded-For/-Proto from loopback by default and rewrites the client address with
+        # them, before Django could tell; off: vanthu.core.http.client decides, from VANTHU_TRUSTED_PROXIES.
         uvicorn.run("vanthu.config.asgi:application", host=options["host"], port=options["port"],
-                    workers=options["workers"], lifespan="off")
+                    workers=options["workers"], lifespan="off", proxy_headers=False)

@@ -74,8 +74,9 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Trục liên thông đang chạy tại http://{options['host']}:{options['port']}/")
         self.stdout.flush()
+        # The peer address stays the TCP peer: uvicorn's default would take it from X-Forwarded-For on loopback.
         uvicorn.run("vanthu.hub.asgi:application", host=options["host"], port=options["port"],
-                    workers=options["workers"], lifespan="off", access_log=options["access_log"],
+                    workers=options["workers"], lifespan="off", proxy_headers=False, access_log=options["access_log"],
                     log_level="info" if options["access_log"] else "warning")
 
     def _system(self, options: dict[str, Any]) -> None:
