@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.api.conftest import bearer
 from tests.builders import make_agency_kit, registered_document
+from vanthu.documents.handling import DirectionInput, Handler, direction_create
 from vanthu.documents.services import incoming_present
-from vanthu.workflows.services import DirectionInput, Handler, direction_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

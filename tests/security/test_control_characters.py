@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from tests.api.conftest import assert_error, bearer
 from tests.builders import AgencyKit, pdf_bytes, registered_document
+from vanthu.documents.handling import DirectionInput, Handler, direction_create
 from vanthu.documents.models import DocumentType, IncomingDocument
 from vanthu.documents.services import incoming_present
 from vanthu.workflows.models import Assignment, ProcessingNote
-from vanthu.workflows.services import DirectionInput, Handler, direction_create
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,22 @@ def test_a_403_is_logged_without_a_traceback(kit: AgencyKit, caplog: pytest.LogC
     with caplog.at_level(logging.WARNING, logger="django.request"):
         assert client.get("/quan-tri/").status_code == 403
     [record] = [r for r in caplog.records if r.name == "django.request"]
-    assert record.getMessage() == "Forbidden (Permission denied): /quan-tri/"
+    # The refusal is rendered as the Vietnamese 403 page (core.http.errors), not raised: Django logs the answer once.
+    assert record.getMessage() == "Forbidden: /quan-tri/"
     assert record.exc_info is None and "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_refusal_raised_by_a_view_is_logged_without_a_traceback(
+    kit: AgencyKit, caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = Client()
+    client.force_login(kit.specialist.user)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/so-van-ban/").status_code == 403  # the registers are for clerks and leaders
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage().startswith("Forbidden") and record.exc_info is None
+    assert "Traceback" not in caplog.text
 
 
 def test_a_server_error_keeps_its_traceback() -> None:
