@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.organizations.models import Agency, Unit
 from vanthu.reports.figures import Figures, PeriodSpec, agency_tree, by_level, figures_by_agency, figures_by_unit
-from vanthu.reports.formatting import vn_decimal, vn_int, vn_percent
+from vanthu.core.formatting import vn_decimal, vn_int, vn_percent
 from vanthu.reports.models import ReportKind
 from vanthu.reports.selectors import report_threshold
 

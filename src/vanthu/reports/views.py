@@ -24,7 +24,7 @@ from vanthu.organizations.models import Agency, Unit
 from vanthu.reports.charts import rate_bars, trend_chart
 from vanthu.reports.exports import table_pdf, table_xlsx
 from vanthu.reports.figures import PeriodSpec
-from vanthu.reports.formatting import vn_int, vn_percent
+from vanthu.core.formatting import vn_int, vn_percent
 from vanthu.reports.models import ReportKind, StatMonthClosing, StatReport
 from vanthu.reports.selectors import (
     AgencyRow,

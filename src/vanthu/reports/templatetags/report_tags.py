@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from vanthu.reports.formatting import vn_decimal, vn_int, vn_percent
+from vanthu.core.formatting import vn_decimal, vn_int, vn_percent
 
 register = template.Library()
 
