@@ -23,12 +23,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from vanthu.core.calendar import VIETNAM
+from vanthu.core.periods import Period
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery
 from vanthu.organizations.models import Agency
 from vanthu.reports.metrics import (
     INCOMING_FILTERS,
     OUTGOING_FILTERS,
-    Period,
     incoming_for,
     on_time,
     outgoing_for,
