@@ -143,7 +143,7 @@ def _needs(table: TitledTable, body: Measure, bold: Measure, head: Measure, padd
                 total += sum(widths)
                 low = max(low, measure.widest_word(text))
             else:
-                whole = measure.text_width(text)
+                whole = measure.width(text)  # one piece, and the same figures recur: measured once each
                 low = max(low, whole)
                 high = max(high, whole)
                 total += whole

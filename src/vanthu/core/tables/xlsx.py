@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -65,6 +64,16 @@ def _excel_width(points: float) -> float:
     return round(max((points * PIXELS_PER_POINT - 5) / DIGIT_PIXELS, 2.0), 1)
 
 
+class _Cell(Cell):
+    """A cell with a cheap ``repr``: the write-only sheet first tries every appended cell as a plain value and
+    words its refusal with ``repr(cell)`` before taking the cell as it is — a tenth of the writing time."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cell>"
+
+
 class _Styles:
     """Cell styles registered with the workbook once, then copied onto cells as style arrays."""
 
@@ -94,7 +103,7 @@ class _Styles:
 
     def cell(self, value: Any, style: StyleArray) -> Cell:
         """A cell of ``value``; text that looks like a formula stays text (string type and the quote prefix)."""
-        cell = Cell(self.sheet, row=1, column=1, style_array=copy(style))
+        cell = _Cell(self.sheet, row=1, column=1, style_array=style)  # the style array is copied
         cell.value = value
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
