@@ -53,7 +53,7 @@ def province_monthly(*, agency: Agency, period: Period) -> TitledTable:
     grand = Figures()
     for code, name, total, _count in by_level(nodes, own):
         members = sorted((n for n in nodes.values() if n.level_code == code), key=lambda n: n.name)
-        rows.append(Row((None, name or _("Chưa phân cấp"), *_signature_cells(total)), RowStyle.EMPHASIS))
+        rows.append(Row(("", name or _("Chưa phân cấp"), *_signature_cells(total)), RowStyle.EMPHASIS))
         rows += [Row((number, node.name, *_signature_cells(own.get(node.id, Figures()))), key=node.id)
                  for number, node in enumerate(members, start=1)]
         grand.add(total)
@@ -68,7 +68,7 @@ def province_monthly(*, agency: Agency, period: Period) -> TitledTable:
                  tuple(f"{name} ({vn_percent(value)})" for name, value in lagging) or (_("Không có"),)),
     ]
     return _report(title=_("Báo cáo tình hình gửi, nhận văn bản điện tử"), agency=agency, period=period,
-                   columns=columns, rows=rows, totals=[Row((None, _("Tổng cộng"), *_signature_cells(grand)))],
+                   columns=columns, rows=rows, totals=[Row(("", _("Tổng cộng"), *_signature_cells(grand)))],
                    footnotes=notes)
 
 

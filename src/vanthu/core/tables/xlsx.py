@@ -113,8 +113,8 @@ class _Styles:
 
 def _value(column: Column, value: Value) -> Any:
     """What the cell holds: numbers and dates as such (a rate as a fraction, shown as a percentage)."""
-    if value is None:
-        return None
+    if value is None or value == "":
+        return None  # an empty cell, still bordered
     if isinstance(value, str):
         return value
     if column.kind == Kind.PERCENT and isinstance(value, Decimal | int):
