@@ -153,6 +153,15 @@ def test_reports_are_generated_and_kept_for_their_agency(client: Client, provinc
     assert StatReport.objects.filter(agency=first.agency).count() == 1, "not for another agency"
 
 
+def test_the_report_screen_escapes_names_and_aligns_figures_right(client: Client, province: dict[str, Any]) -> None:
+    Agency.objects.filter(pk=province["first"].agency.pk).update(name="Sở <Thử> & nghiệm")
+    _login(client, province["viewer"])
+    body = client.get(f"/thong-ke/bao-cao/PROVINCE_MONTHLY/{province['root'].agency.pk}/?{province['query']}")
+    html = body.content.decode()
+    assert '<td class="vt-left">Sở &lt;Thử&gt; &amp; nghiệm</td>' in html and "<Thử>" not in html
+    assert '<td class="vt-right">100,00 %</td>' in html
+
+
 @pytest.mark.parametrize(("kind", "query", "stem"), [
     ("PROVINCE_MONTHLY", "ky=thang&nam=2026&thang=11", "bao-cao-thang-tinh-2026-11"),
     ("INCOMING_HANDLING", "ky=quy&nam=2026&quy=3", "bao-cao-giai-quyet-van-ban-den-quy-3-2026"),
