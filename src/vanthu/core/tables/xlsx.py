@@ -115,12 +115,10 @@ def _value(column: Column, value: Value) -> Any:
     """What the cell holds: numbers and dates as such (a rate as a fraction, shown as a percentage)."""
     if value is None or value == "":
         return None  # an empty cell, still bordered
-    if isinstance(value, str):
+    if isinstance(value, str | int) and not (column.kind == Kind.PERCENT and isinstance(value, int)):
         return value
     if column.kind == Kind.PERCENT and isinstance(value, Decimal | int):
-        return float(Decimal(value) / 100)
-    if column.kind == Kind.DAYS and isinstance(value, Decimal):
-        return float(value)
+        return float(Decimal(value) / 100)  # exact: 98.93 % is 0.9893, not 0.9893000000000001
     if isinstance(value, dt.datetime):
         return local_naive(value) if column.kind == Kind.DATETIME else local_naive(value).date()
     if isinstance(value, Decimal):
@@ -169,19 +167,23 @@ def table_xlsx(table: TitledTable) -> bytes:
     sheet.append([styles.cell(column.heading, heading) for column in table.columns])
 
     formats = [_number_format(column) for column in table.columns]
+    row_styles: dict[RowStyle, list[StyleArray]] = {}  # per row style, each column's cell style
     row_number = header_row
 
     def styled(row: Row, style: RowStyle) -> list[Cell]:
-        bold = style in (RowStyle.EMPHASIS, RowStyle.SECTION)
-        color = MUTED_COLOR if style == RowStyle.MUTED else "000000"
         if style == RowStyle.SECTION:
             text = str(row.cells[0]) if row.cells else ""
             sheet.merged_cells.add(f"A{row_number}:{last}{row_number}")
             section = styles.get(bold=True, fill=SECTION_FILL, align=Align.LEFT)
             return [styles.cell(text, section)] + [styles.cell(None, section) for _ in range(count - 1)]
-        return [styles.cell(_value(column, value), styles.get(bold=bold, color=color, align=column.alignment,
-                                                              number_format=fmt))
-                for column, value, fmt in zip(table.columns, row.cells, formats, strict=True)]
+        column_styles = row_styles.get(style)
+        if column_styles is None:
+            bold, color = style == RowStyle.EMPHASIS, MUTED_COLOR if style == RowStyle.MUTED else "000000"
+            column_styles = row_styles[style] = [
+                styles.get(bold=bold, color=color, align=column.alignment, number_format=fmt)
+                for column, fmt in zip(table.columns, formats, strict=True)]
+        return [styles.cell(_value(column, value), cell_style)
+                for column, value, cell_style in zip(table.columns, row.cells, column_styles, strict=True)]
 
     for row in table.rows:
         row_number += 1
