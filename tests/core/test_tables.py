@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
-from vanthu.core.tables import Column, Footnote, Kind, Row, RowStyle, TitledTable, standard_titles, table_xlsx
+from vanthu.core.tables import (
+    Column,
+    Footnote,
+    Kind,
+    Row,
+    RowStyle,
+    TitledTable,
+    standard_titles,
+    table_pdf,
+    table_xlsx,
+)
 from vanthu.core.tables.layout import Fonts, Measure, table_layout, wrap
 
 LONG = "Về việc triển khai thực hiện Kế hoạch chuyển đổi số trong cơ quan nhà nước giai đoạn 2026–2030"
@@ -89,3 +101,17 @@ def test_a_section_row_spans_the_table() -> None:
     sheet = load_workbook(io.BytesIO(table_xlsx(table))).active
     assert sheet is not None
     assert "A6:C6" in {str(r) for r in sheet.merged_cells.ranges} and sheet["A6"].value == "Chữ ký 1"
+
+
+@pytest.mark.tool
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="apt-get install poppler-utils")
+def test_a_row_taller_than_a_page_continues_on_the_next_page_with_the_headings() -> None:
+    words = [f"từ{n}" for n in range(1500)]
+    table = _table(Row((dt.date(2026, 8, 12), " ".join(words), 3)), Row((dt.date(2026, 8, 13), "Dòng sau", 4)))
+    text = subprocess.run(["pdftotext", "-", "-"], input=table_pdf(table), capture_output=True, check=True,
+                          timeout=60).stdout.decode()
+    pages = [page for page in text.split("\f") if page.strip()]
+    assert len(pages) >= 2 and all("Trích yếu" in page for page in pages)
+    printed = [w for w in text.split() if w.startswith("từ")]
+    assert printed == words  # every word once, in order, across the pages
+    assert "Dòng sau" in pages[-1]

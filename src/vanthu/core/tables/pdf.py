@@ -23,7 +23,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
 from vanthu.core.tables.layout import Fonts, Measure, table_layout, wrap
-from vanthu.core.tables.model import Align, LineRole, Row, RowStyle, TitledTable, Tone
+from vanthu.core.tables.model import Align, Kind, LineRole, Row, RowStyle, TitledTable, Tone
 
 BODY_SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
 PADDING = 3.0
@@ -104,7 +104,7 @@ class _Writer:
         if style == RowStyle.SECTION:
             cells = [wrap(texts[0], self.width - 2 * PADDING, measure)]
         else:
-            cells = [wrap(text, width - 2 * PADDING, measure) if column.kind == "text" or header
+            cells = [wrap(text, width - 2 * PADDING, measure) if column.kind == Kind.TEXT or header
                      else [(text, measure.width(text))]
                      for text, width, column in zip(texts, self.layout.widths, self.table.columns, strict=True)]
         lines = max((len(c) for c in cells), default=1) or 1
@@ -150,8 +150,9 @@ class _Writer:
             pages[-1].blocks.append(_placed(header, self.top))
             return self.top - header.height
 
-        if y - header.height - min(rows[0].height if rows else 0.0, body) < self.bottom:
-            y = new_page()
+        opening = rows[0].height if rows else 0.0
+        if y - header.height - (opening if opening <= body else 2 * PADDING + self.leading) < self.bottom:
+            y = new_page()  # the headings never stand alone at the foot of the first page
         else:
             pages[-1].blocks.append(_placed(header, y))
             y -= header.height
@@ -160,7 +161,7 @@ class _Writer:
         while index < len(rows):
             block = rows[index]
             following = rows[index + 1].height if block.section and index + 1 < len(rows) else 0.0
-            if y - block.height - following >= self.bottom or (fresh and block.height <= body):
+            if y - block.height - following >= self.bottom or (fresh and y - block.height >= self.bottom):
                 pages[-1].blocks.append(_placed(block, y))
                 y -= block.height
                 index += 1
