@@ -12,6 +12,8 @@ completed) and 40 % outgoing (issued, 1–3 recipient deliveries, 98–99 % with
    ``reports_monthlystat`` fetched with a cursor.
 
     .venv/bin/python bench/reports.py                              # 650 agencies, 2,500,000 documents
+    .venv/bin/python bench/reports.py --scale 0.1                  # 650 agencies, 250,000 documents: the same
+                                                                   # 650-row report to export, a tenth of the seed
     .venv/bin/python bench/reports.py --agencies 100 --docs 200000  # a quick look
 """
 
@@ -242,10 +244,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agencies", type=int, default=650)
     parser.add_argument("--docs", type=int, default=2_500_000)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply --docs (not --agencies): the exports keep their size, the seed shrinks")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the database (name in BENCH_REPORTS_DB)")
     parser.add_argument("--reuse", action="store_true", help="measure again on the kept BENCH_REPORTS_DB")
     args = parser.parse_args()
+    args.docs = max(int(args.docs * args.scale), 1)
     tmp = Path(tempfile.mkdtemp(prefix="vanthu-bench-reports-"))
     drop = _setup(tmp, reuse=args.reuse)
     try:

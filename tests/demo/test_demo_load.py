@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from vanthu.core.audit import audit_verify
 from vanthu.core.models import AuditEvent, Holiday
+from vanthu.core.periods import Period
 from vanthu.demo.data import DEMO_PASSWORD
 from vanthu.demo.loader import DemoSummary, demo_load, demo_logins
 from vanthu.documents.enums import IncomingState
 from vanthu.documents.models import DocumentFile, DocumentType, IncomingDocument, Register
-from vanthu.documents.registers import BookKind, RegisterPeriod, register_book
+from vanthu.documents.registers import BookKind, register_book
 from vanthu.documents.selectors import overdue_q
 from vanthu.organizations.actor import actor_for
 from vanthu.organizations.enums import AgencyKind, RoleCode
@@ -124,7 +125,7 @@ def test_register_book_of_the_province_prints(demo: DemoSummary) -> None:
     clerk = actor_for(User.objects.get(username="vanthu.ubnd"))
     register = Register.objects.get(agency=clerk.agency, kind="INCOMING")
     book = register_book(actor=clerk, register_id=register.pk, kind=BookKind.HANDLING,
-                         period=RegisterPeriod.for_year(timezone.localdate().year))
+                         period=Period.year(timezone.localdate().year))
     assert len(book.rows) > 20
     assert any(getattr(row, "reply_reference", "") for row in book.rows)
 

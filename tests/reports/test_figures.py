@@ -14,7 +14,9 @@ import pytest
 
 from tests.builders import AgencyKit, arrived_document, make_agency_kit, pdf_bytes, registered_document
 from tests.outgoing.helpers import outgoing_input, signed
+from vanthu.core.calendar import VIETNAM
 from vanthu.core.files import UploadedContent
+from vanthu.core.periods import Period
 from vanthu.documents.handling import DirectionInput, Handler, assignment_complete, direction_create
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.distribution import outgoing_issue
@@ -29,8 +31,8 @@ from vanthu.documents.outgoing.services import (
     review_approve,
 )
 from vanthu.documents.services import incoming_register, incoming_return
-from vanthu.reports.figures import Figures, PeriodSpec, figures_by_agency, figures_by_unit, rate
-from vanthu.reports.metrics import VIETNAM, Period, documents_for
+from vanthu.reports.figures import Figures, figures_by_agency, figures_by_unit, rate
+from vanthu.reports.metrics import documents_for
 from vanthu.reports.rollup import stats_rebuild
 from vanthu.workflows.models import Assignment
 
@@ -122,7 +124,7 @@ def month(kit: AgencyKit, other_kit: AgencyKit) -> dict[str, Any]:
 
 
 def _november(kit: AgencyKit) -> Figures:
-    return figures_by_agency(PeriodSpec.month(*NOV), agency_ids=[kit.agency.pk])[kit.agency.pk]
+    return figures_by_agency(Period.month(*NOV), agency_ids=[kit.agency.pk])[kit.agency.pk]
 
 
 def test_incoming_figures(kit: AgencyKit, month: dict[str, Any]) -> None:
@@ -143,7 +145,7 @@ def test_outgoing_figures(kit: AgencyKit, month: dict[str, Any]) -> None:
     assert figures.sent_personal_signed == 2 and figures.sent_org_signed == 3
     assert figures.personal_signature_rate == Decimal("66.67") and figures.org_signature_rate == Decimal("100.00")
     assert figures.recalled == 1 and figures.sent_paper == 1 and figures.deliveries == 3
-    december = figures_by_agency(PeriodSpec.month(2026, 12), agency_ids=[kit.agency.pk])[kit.agency.pk]
+    december = figures_by_agency(Period.month(2026, 12), agency_ids=[kit.agency.pk])[kit.agency.pk]
     assert december.sent == 1
 
 
@@ -156,7 +158,7 @@ def test_a_secret_document_counts_as_issued_never_as_electronic(kit: AgencyKit, 
     outgoing_issue(actor=kit.clerk, document_id=document.pk, unit_ids=[kit.office.pk], agency_ids=())
     stats_rebuild(agency_ids=[kit.agency.pk])
     today = dt.date.today()
-    figures = figures_by_agency(PeriodSpec.month(today.year, today.month), agency_ids=[kit.agency.pk])
+    figures = figures_by_agency(Period.month(today.year, today.month), agency_ids=[kit.agency.pk])
     mine = figures[kit.agency.pk]
     assert (mine.sent_secret, mine.sent, mine.sent_paper, mine.sent_internal) == (1, 0, 0, 0)
     assert mine.personal_signature_rate is None
@@ -166,13 +168,13 @@ def test_an_agency_with_no_documents_shows_no_rate(kit: AgencyKit, other_kit: Ag
                                                    month: dict[str, Any]) -> None:
     empty = make_agency_kit()
     stats_rebuild(first=NOV, last=NOV, agency_ids=[empty.agency.pk])
-    figures = figures_by_agency(PeriodSpec.month(*NOV), agency_ids=[empty.agency.pk])[empty.agency.pk]
+    figures = figures_by_agency(Period.month(*NOV), agency_ids=[empty.agency.pk])[empty.agency.pk]
     assert figures.sent == 0
     assert figures.personal_signature_rate is None and figures.processed_on_time_rate is None
 
 
 def test_units_split_the_agency(kit: AgencyKit, month: dict[str, Any]) -> None:
-    units = figures_by_unit(PeriodSpec.month(*NOV), agency_id=kit.agency.pk)
+    units = figures_by_unit(Period.month(*NOV), agency_id=kit.agency.pk)
     assert units[kit.finance.pk].due == 3
 
 
@@ -208,5 +210,5 @@ def test_deliveries_count_pairs_not_documents(kit: AgencyKit, other_kit: AgencyK
     assert OutgoingDelivery.objects.filter(document=document).count() == 2
     stats_rebuild(agency_ids=[kit.agency.pk])
     today = dt.date.today()
-    mine = figures_by_agency(PeriodSpec.month(today.year, today.month), agency_ids=[kit.agency.pk])[kit.agency.pk]
+    mine = figures_by_agency(Period.month(today.year, today.month), agency_ids=[kit.agency.pk])[kit.agency.pk]
     assert (mine.sent, mine.deliveries) == (1, 2)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tests.builders import AgencyKit, arrived_document, make_agency_kit, registered_document
 from tests.outgoing.helpers import signed
 from vanthu.core.errors import ApplicationError
+from vanthu.core.periods import Period
 from vanthu.documents.enums import IncomingState
 from vanthu.documents.handling import (
     DirectionInput,
@@ -32,7 +33,6 @@ from vanthu.documents.outgoing.models import OutgoingDocument
 from vanthu.documents.outgoing.recall import outgoing_recall
 from vanthu.documents.outgoing.services import outgoing_mark_sealed, outgoing_number
 from vanthu.documents.services import incoming_register, incoming_return
-from vanthu.reports.metrics import Period
 from vanthu.reports.models import COUNT_FIELDS, MonthlyStat, StatDirty, StatMonthClosing
 from vanthu.reports.rollup import stat_compute, stats_rebuild, stats_refresh_dirty
 from vanthu.workflows.models import Assignment

@@ -102,14 +102,16 @@ def test_the_xlsx_holds_the_numbers_of_the_screen(client: Client, province: dict
     _login(client, province["viewer"])
     url = f"/thong-ke/bao-cao/PROVINCE_MONTHLY/{root.agency.pk}/?{province['query']}"
     screen = client.get(url)
-    table = screen.context["table"]
-    total = next(row for row in table.rows if row[1] == "Tổng cộng")
+    [total] = screen.context["table"].totals
+    assert total.cells[1] == "Tổng cộng"
     xlsx = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
     sheet = xlsx.active
     assert sheet is not None
-    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=6)]
-    in_file = next(r for r in rows if r[1] == "Tổng cộng")
-    assert in_file[3] == total[3] == 3 and in_file[5] == pytest.approx(float(total[5]))
+    rows = [list(r) for r in sheet.iter_rows(min_row=6)]
+    in_file = next(r for r in rows if r[1].value == "Tổng cộng")
+    assert in_file[3].value == total.cells[3] == 3
+    # A rate is a spreadsheet percentage: the fraction, shown with a % sign.
+    assert in_file[5].value == pytest.approx(float(total.cells[5]) / 100) and in_file[5].number_format == "0.00%"
     assert "100,00 %" in screen.content.decode()
 
 
@@ -149,6 +151,38 @@ def test_reports_are_generated_and_kept_for_their_agency(client: Client, provinc
     client.post("/thong-ke/lap-bao-cao/", {"kind": "OUTGOING", "agency": first.agency.pk, "ky": "thang",
                                            "nam": today.year, "thang": today.month})
     assert StatReport.objects.filter(agency=first.agency).count() == 1, "not for another agency"
+
+
+def test_the_report_screen_escapes_names_and_aligns_figures_right(client: Client, province: dict[str, Any]) -> None:
+    Agency.objects.filter(pk=province["first"].agency.pk).update(name="Sở <Thử> & nghiệm")
+    _login(client, province["viewer"])
+    body = client.get(f"/thong-ke/bao-cao/PROVINCE_MONTHLY/{province['root'].agency.pk}/?{province['query']}")
+    html = body.content.decode()
+    assert '<td class="vt-left">Sở &lt;Thử&gt; &amp; nghiệm</td>' in html and "<Thử>" not in html
+    assert '<td class="vt-right">100,00 %</td>' in html
+
+
+@pytest.mark.parametrize(("kind", "query", "stem"), [
+    ("PROVINCE_MONTHLY", "ky=thang&nam=2026&thang=11", "bao-cao-thang-tinh-2026-11"),
+    ("INCOMING_HANDLING", "ky=quy&nam=2026&quy=3", "bao-cao-giai-quyet-van-ban-den-quy-3-2026"),
+    ("OUTGOING", "ky=thang&nam=2026&thang=2", "bao-cao-van-ban-di-2026-02"),
+])
+def test_report_downloads_are_named_in_plain_vietnamese(client: Client, province: dict[str, Any], kind: str,
+                                                        query: str, stem: str) -> None:
+    _login(client, province["viewer"])
+    for fmt in ("xlsx", "pdf"):
+        response = client.get(f"/thong-ke/bao-cao/{kind}/{province['root'].agency.pk}/?{query}&format={fmt}")
+        assert response["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
+
+
+def test_a_kept_report_downloads_under_the_same_name(client: Client, province: dict[str, Any]) -> None:
+    first = province["first"]
+    _login(client, first.leader.user)
+    client.post("/thong-ke/lap-bao-cao/", {"kind": "OUTGOING", "agency": first.agency.pk, "ky": "thang",
+                                           "nam": 2026, "thang": 10})
+    report = StatReport.objects.get(agency=first.agency, kind="OUTGOING")
+    response = client.get(f"/thong-ke/bao-cao-da-lap/{report.pk}/pdf/")
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-van-ban-di-2026-10.pdf"'
 
 
 def test_the_threshold_and_month_closing_are_for_the_province(client: Client, province: dict[str, Any]) -> None:

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
 
 from tests.builders import AgencyKit
+from vanthu.core.periods import Period
+from vanthu.core.tables import sheet_title, table_xlsx
 from vanthu.documents.enums import RegisterKind
 from vanthu.documents.models import Register
-from vanthu.documents.registers import BookKind, RegisterBook, RegisterPeriod, register_book, register_xlsx
-from vanthu.documents.registers.rows import ArrivalRow, book_columns
-from vanthu.documents.registers.xlsx import sheet_title
+from vanthu.documents.registers import ArrivalRow, BookKind, RegisterBook, register_book
 
 
 def _row(**cells: str) -> ArrivalRow:
-    values = {"arrival_date": "02/11/2026", "arrival_number": "01", "author": "UBND tỉnh Demo",
-              "reference": "12/UBND-VP", "issued_date": "01/11/2026", "type_and_subject": "Công văn",
-              "recipient": "Phòng KHTC", "forwarded_date": "", "receipt_signature": "", "note": ""}
+    values: dict[str, object] = {
+        "arrival_date": dt.date(2026, 11, 2), "arrival_number": 1, "author": "UBND tỉnh Demo",
+        "reference": "12/UBND-VP", "issued_date": dt.date(2026, 11, 1), "type_and_subject": "Công văn",
+        "recipient": "Phòng KHTC", "forwarded_date": None, "receipt_signature": "", "note": ""}
     values.update(cells)
-    return ArrivalRow(document_id=1, **values)
+    return ArrivalRow(document_id=1, **values)  # type: ignore[arg-type]
 
 
 def _book(title: str, *rows: ArrivalRow) -> RegisterBook:
-    return RegisterBook(agency_name="=Sở Nội vụ", title=title, period_label="Năm 2026", kind=BookKind.ARRIVAL,
-                        columns=book_columns(BookKind.ARRIVAL), rows=rows)
+    return RegisterBook(agency_name="=Sở Nội vụ", title=title, period=Period.year(2026), kind=BookKind.ARRIVAL,
+                        rows=rows)
+
+
+def register_xlsx(book: RegisterBook) -> bytes:
+    return table_xlsx(book.table())
 
 
 @pytest.mark.parametrize(("title", "expected"), [
@@ -45,7 +51,7 @@ def test_register_named_with_a_slash_exports(kit: AgencyKit) -> None:
     register.name = "Sổ văn bản đến 2025/2026"
     register.save(update_fields=["name"])
     book = register_book(actor=kit.clerk, register_id=register.pk, kind=BookKind.ARRIVAL,
-                         period=RegisterPeriod.for_year(2026))
+                         period=Period.year(2026))
     workbook = load_workbook(io.BytesIO(register_xlsx(book)))
     assert workbook.sheetnames == ["Sổ văn bản đến 2025-2026"]
     sheet = workbook.active

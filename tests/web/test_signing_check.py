@@ -187,6 +187,26 @@ def test_the_report_downloads_as_json_pdf_and_text(kit: AgencyKit, signed_pdf: b
     assert "Kết quả: HỢP LỆ" in as_text.content.decode()
 
 
+def test_the_pdf_report_lists_each_signature_under_its_heading(kit: AgencyKit, signed_pdf: bytes, trusted: None,
+                                                               login_as: LoginAs) -> None:
+    client = login_as(kit.specialist)
+    _page, token = _checked(client, signed_pdf, "Quyết định số 12.pdf")
+    as_pdf = client.get(reverse("web:signing_check_export", args=[token, "pdf"]))
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=as_pdf.content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "Kết quả: HỢP LỆ" in text and "Tệp: Quyết định số 12.pdf" in text
+    assert text.index("Chữ ký 1") < text.index("Chữ ký 2")
+    assert text.count("Người ký") == 2
+
+
+def test_report_downloads_are_named_without_diacritics(kit: AgencyKit, signed_pdf: bytes, trusted: None,
+                                                       login_as: LoginAs) -> None:
+    client = login_as(kit.specialist)
+    _page, token = _checked(client, signed_pdf, "Quyết định đính kèm.pdf")
+    response = client.get(reverse("web:signing_check_export", args=[token, "pdf"]))
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-chu-ky-quyet-dinh-dinh-kem.pdf"'
+
+
 def test_a_report_is_only_for_the_session_that_checked(kit: AgencyKit, signed_pdf: bytes, trusted: None,
                                                        login_as: LoginAs) -> None:
     _page, token = _checked(login_as(kit.specialist), signed_pdf)

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
+from vanthu.core.formatting import VIETNAM as VIETNAM  # defined there: it loads no model
 from vanthu.core.models import Holiday, WorkingWeekend
-
-# Where the app computes days and months (statistics, signing times): Vietnam, whatever TIME_ZONE a deployment
-# sets. The edXML wire format has its own fixed +07:00 (``vanthu.edxml.values.VIETNAM_TZ``), the same offset.
-VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 def month_of(moment: dt.datetime | dt.date) -> tuple[int, int]:
     """(year, month) of a moment as people in Vietnam read it; an aware datetime is converted first."""
     if isinstance(moment, dt.datetime):
         moment = moment.astimezone(VIETNAM).date() if moment.tzinfo is not None else moment.date()
     return moment.year, moment.month
+
 
 # Solar dates of lunar 1/1 (Tết Nguyên đán) and lunar 10/3 (Giỗ Tổ Hùng Vương). Astronomical facts, used only to
 # seed the editable holiday table; the government's yearly decision is entered by the administrator.

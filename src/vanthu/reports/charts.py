@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vanthu.reports.figures import Figures, Month
-from vanthu.reports.formatting import vn_int, vn_percent
+from vanthu.core.formatting import vn_int, vn_percent
+from vanthu.core.periods import Month
+from vanthu.reports.figures import Figures
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Figures from the rollups: periods (month, quarter, year), sums up the agency tree and by level, and the rates.
+"""Figures from the rollups over a period of whole months: sums up the agency tree and by level, and the rates.
 
 Rates are computed from summed counts, never by averaging rates (DOMAIN.md §7): 100 × numerator / denominator,
 rounded half-up to 2 decimals, ``None`` (shown "—") when the denominator is 0. Snapshot figures (open at the end,
@@ -7,7 +7,6 @@ overdue at the end) of a period of several months are those of its last month; e
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,12 +15,11 @@ from typing import Any, cast
 
 from django.db.models import Q, Sum
 
+from vanthu.core.periods import Month, Period
 from vanthu.organizations.models import Agency
-from vanthu.reports.metrics import Period
 from vanthu.reports.models import COUNT_FIELDS, MonthlyStat
 
 SNAPSHOT_FIELDS = ("overdue_open", "open_end")
-Month = tuple[int, int]
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -91,36 +89,6 @@ class Figures:
         return days.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class PeriodSpec:
-    """A reporting period made of whole months."""
-
-    months: tuple[Month, ...]
-
-    @property
-    def last(self) -> Month:
-        return self.months[-1]
-
-    @property
-    def period(self) -> Period:
-        first = Period.month(*self.months[0])
-        last = Period.month(*self.months[-1])
-        return Period(first.first, last.last)
-
-    @classmethod
-    def month(cls, year: int, month: int) -> PeriodSpec:
-        return cls(((year, month),))
-
-    @classmethod
-    def quarter(cls, year: int, quarter: int) -> PeriodSpec:
-        return cls(tuple((year, m) for m in range(3 * quarter - 2, 3 * quarter + 1)))
-
-    @classmethod
-    def year(cls, year: int, up_to: dt.date | None = None) -> PeriodSpec:
-        last = up_to.month if up_to is not None and up_to.year == year else 12
-        return cls(tuple((year, m) for m in range(1, last + 1)))
-
-
 def _months_q(months: Iterable[Month]) -> Q:
     condition = Q()
     for year, month in months:
@@ -128,10 +96,10 @@ def _months_q(months: Iterable[Month]) -> Q:
     return condition
 
 
-def _rows(spec: PeriodSpec, *, agency_ids: Iterable[int] | None,
+def _rows(period: Period, *, agency_ids: Iterable[int] | None,
           units: bool) -> Iterable[tuple[int, int | None, int, int, tuple[int, ...]]]:
     """(agency, unit, year, month, counts in COUNT_FIELDS order) — plain tuples: a province is thousands of rows."""
-    rows = MonthlyStat.objects.filter(_months_q(spec.months)).filter(unit__isnull=not units)
+    rows = MonthlyStat.objects.filter(_months_q(period.months)).filter(unit__isnull=not units)
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=list(agency_ids))
     for agency_id, unit_id, year, month, *counts in rows.values_list("agency_id", "unit_id", "year", "month",
@@ -152,19 +120,19 @@ def _accumulate(into: Figures, row: tuple[int, int | None, int, int, tuple[int, 
         target[name] += counts[index]
 
 
-def figures_by_agency(spec: PeriodSpec, *, agency_ids: Iterable[int] | None = None) -> dict[int, Figures]:
-    """Each agency's own figures (not its subtree) over the period: one query."""
+def figures_by_agency(period: Period, *, agency_ids: Iterable[int] | None = None) -> dict[int, Figures]:
+    """Each agency's own figures (not its subtree) over the whole months of ``period``: one query."""
     result: dict[int, Figures] = defaultdict(Figures)
-    for row in _rows(spec, agency_ids=agency_ids, units=False):
-        _accumulate(result[row[0]], row, spec.last)
+    for row in _rows(period, agency_ids=agency_ids, units=False):
+        _accumulate(result[row[0]], row, period.last_month)
     return dict(result)
 
 
-def figures_by_unit(spec: PeriodSpec, *, agency_id: int) -> dict[int, Figures]:
+def figures_by_unit(period: Period, *, agency_id: int) -> dict[int, Figures]:
     result: dict[int, Figures] = defaultdict(Figures)
-    for row in _rows(spec, agency_ids=[agency_id], units=True):
+    for row in _rows(period, agency_ids=[agency_id], units=True):
         assert row[1] is not None
-        _accumulate(result[row[1]], row, spec.last)
+        _accumulate(result[row[1]], row, period.last_month)
     return dict(result)
 
 

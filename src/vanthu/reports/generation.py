@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from vanthu.core.periods import Period
 from vanthu.organizations.models import Agency
-from vanthu.reports.figures import PeriodSpec
 from vanthu.reports.models import ReportKind, StatReport
 from vanthu.reports.rollup import stats_rebuild
 from vanthu.reports.selectors import default_month
@@ -27,7 +27,7 @@ def monthly_reports_generate(*, month: tuple[int, int] | None = None) -> int:
     if not missing:
         return 0  # the hourly check costs one query once the month's reports exist
     stats_rebuild(first=(year, number), last=(year, number))
-    spec = PeriodSpec.month(year, number)
+    period = Period.month(year, number)
     for kind, agency in missing:
-        report_generate(kind=kind, agency=agency, spec=spec, user=None)
+        report_generate(kind=kind, agency=agency, period=period, user=None)
     return len(missing)

@@ -1,24 +1,24 @@
 """The definitions of every statistic (DOMAIN.md §7), as filters on the documents — ONE definition used both to
 compute the rollups (``reports.rollup``) and to list the documents behind a number (the dashboard's drill-down).
 
-A period is [start, end) in Asia/Ho_Chi_Minh (``Period``); a month ends at 00:00 on the 1st of the next month, so a
-document issued at 23:59 on the last day belongs to that month. Secret documents count only in ``received_secret``
-and ``sent_secret``: never in the electronic figures or the rates. Incoming documents belong to the unit of their
-lead handler (the lead unit, or the unit of the lead person); outgoing documents to their drafting unit.
+A period is [start, end) in Asia/Ho_Chi_Minh (``core.periods.Period``); a month ends at 00:00 on the 1st of the
+next month, so a document issued at 23:59 on the last day belongs to that month. Secret documents count only in
+``received_secret`` and ``sent_secret``: never in the electronic figures or the rates. Incoming documents belong to
+the unit of their lead handler (the lead unit, or the unit of the lead person); outgoing documents to their drafting
+unit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from vanthu.core.calendar import VIETNAM
+from vanthu.core.periods import Period
 from vanthu.documents.enums import Channel, IncomingState
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState
@@ -26,38 +26,6 @@ from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, Out
 from vanthu.organizations.models import Membership
 from vanthu.workflows.enums import AssignmentState, HandlerRole
 from vanthu.workflows.models import Assignment
-
-
-@dataclass(frozen=True)
-class Period:
-    """[start, end) — ``first``..``last`` as dates; ``as_of`` is when a snapshot figure is taken (the end, or now
-    for a period still running)."""
-
-    first: dt.date
-    last: dt.date
-
-    @property
-    def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.first, dt.time.min, tzinfo=VIETNAM)
-
-    @property
-    def end(self) -> dt.datetime:
-        return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min, tzinfo=VIETNAM)
-
-    @property
-    def as_of(self) -> dt.datetime:
-        return min(self.end, timezone.now())
-
-    @property
-    def as_of_date(self) -> dt.date:
-        """Deadlines before this date had passed when the snapshot was taken."""
-        return min(self.last + dt.timedelta(days=1), timezone.localdate(timezone.now()))
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        first = dt.date(year, month, 1)
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        return cls(first, following - dt.timedelta(days=1))
 
 
 def _lead_unit() -> Coalesce:

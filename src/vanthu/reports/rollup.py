@@ -22,13 +22,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from vanthu.core.calendar import month_of
+from vanthu.core.periods import Period
 from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDelivery, OutgoingDocument
 from vanthu.organizations.models import Agency
 from vanthu.reports.metrics import (
     INCOMING_FILTERS,
     OUTGOING_FILTERS,
-    Period,
     incoming_for,
     on_time,
     outgoing_for,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.core.errors import NotFoundError, PermissionDeniedError
+from vanthu.core.periods import Month, Period
 from vanthu.documents.outgoing.selectors import outgoing_visibility_q
 from vanthu.documents.permissions import incoming_visibility_q
 from vanthu.organizations.actor import Actor
@@ -25,8 +26,6 @@ from vanthu.organizations.models import Agency, Unit
 from vanthu.reports.figures import (
     AgencyNode,
     Figures,
-    Month,
-    PeriodSpec,
     agency_tree,
     by_level,
     figures_by_agency,
@@ -97,7 +96,7 @@ class AgencyRow:
 @dataclass(frozen=True)
 class Dashboard:
     root: AgencyNode
-    spec: PeriodSpec
+    period: Period
     own: Figures  # the root agency's own documents
     total: Figures  # the root and everything under it
     rows: list[AgencyRow]  # the root's direct children (or the root alone)
@@ -124,7 +123,7 @@ def _row(pk: int, nodes: dict[int, AgencyNode], own: dict[int, Figures], totals:
     return AgencyRow(node=nodes[pk], own=own.get(pk, Figures()), total=totals[pk], children=len(children.get(pk, [])))
 
 
-def dashboard_for(*, actor: Actor, spec: PeriodSpec, agency_id: int | None = None) -> Dashboard:
+def dashboard_for(*, actor: Actor, period: Period, agency_id: int | None = None) -> Dashboard:
     """The figures of one agency's subtree for the period: its children, ranking, 100 % and lagging lists,
     levels, the trend of the twelve months up to the period's last, its units. A fixed number of queries."""
     scope = stats_scope_require(actor)
@@ -132,7 +131,7 @@ def dashboard_for(*, actor: Actor, spec: PeriodSpec, agency_id: int | None = Non
     scope, nodes = stats_agency_get(actor=actor, agency_id=root_id)
     subtree = agency_tree([root_id]) if scope.everything or root_id != scope.root_ids[0] else nodes
     ids = list(subtree)
-    own = figures_by_agency(spec, agency_ids=ids)
+    own = figures_by_agency(period, agency_ids=ids)
     totals = subtree_totals(subtree, own)
     children: dict[int, list[int]] = {}
     for node in subtree.values():
@@ -150,21 +149,21 @@ def dashboard_for(*, actor: Actor, spec: PeriodSpec, agency_id: int | None = Non
     lagging = [r for r in active if (r.own.lowest_signature_rate or 0) < threshold]
     unit_rows: list[tuple[Unit, Figures]] = []
     if scope.unit_id is None or root_id == actor.agency_id:
-        per_unit = figures_by_unit(spec, agency_id=root_id)
+        per_unit = figures_by_unit(period, agency_id=root_id)
         units = Unit.objects.filter(pk__in=list(per_unit)).order_by("name")
         if scope.unit_id is not None:
             units = units.filter(pk=scope.unit_id)
         unit_rows = [(unit, per_unit[unit.pk]) for unit in units]
     return Dashboard(
-        root=subtree[root_id], spec=spec, own=own.get(root_id, Figures()), total=totals[root_id], rows=rows,
+        root=subtree[root_id], period=period, own=own.get(root_id, Figures()), total=totals[root_id], rows=rows,
         ranking=ranking, full_marks=full,
         lagging=sorted(lagging, key=lambda r: (r.own.personal_signature_rate or 0, r.node.name)),
-        levels=by_level(subtree, own), months=trend(last_months(spec.last), agency_ids=ids), units=unit_rows,
+        levels=by_level(subtree, own), months=trend(last_months(period.last_month), agency_ids=ids), units=unit_rows,
         threshold=threshold,
     )
 
 
-def documents_behind(*, actor: Actor, metric: str, agency_id: int, spec: PeriodSpec,
+def documents_behind(*, actor: Actor, metric: str, agency_id: int, period: Period,
                      unit_id: int | None = None) -> QuerySet:  # type: ignore[type-arg]
     """The documents behind one number, as far as the actor may read them; not-found for anyone else."""
     stats_agency_get(actor=actor, agency_id=agency_id)
@@ -172,7 +171,7 @@ def documents_behind(*, actor: Actor, metric: str, agency_id: int, spec: PeriodS
         raise NotFoundError("not_found", _("Không có danh sách văn bản cho số liệu này."))
     if actor.agency_id != agency_id:
         raise NotFoundError("not_found", _("Chỉ xem được văn bản của cơ quan mình."))
-    rows = documents_for(metric, agency_id=agency_id, period=spec.period, unit_id=unit_id)
+    rows = documents_for(metric, agency_id=agency_id, period=period, unit_id=unit_id)
     visible = outgoing_visibility_q(actor) if metric in OUTGOING_METRICS else incoming_visibility_q(actor)
     return rows.filter(visible).select_related("document_type").order_by("-pk")
 

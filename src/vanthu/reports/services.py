@@ -10,18 +10,15 @@ from django.utils.translation import gettext as _
 from vanthu.core.audit import audit_record
 from vanthu.core.blobs import blob_store
 from vanthu.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from vanthu.core.periods import Period
+from vanthu.core.tables import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_pdf, table_xlsx
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.organizations.models import Agency, User
-from vanthu.reports.exports import table_pdf, table_xlsx
-from vanthu.reports.figures import PeriodSpec
 from vanthu.reports.models import ReportKind, ReportSettings, StatMonthClosing, StatReport
 from vanthu.reports.rollup import stats_rebuild
 from vanthu.reports.selectors import stats_agency_get, stats_scope_require
 from vanthu.reports.tables import report_table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
 
 
 def _require_root_viewer(actor: Actor) -> Agency:
@@ -68,24 +65,25 @@ def stats_month_close(*, actor: Actor, year: int, month: int) -> StatMonthClosin
     return closing
 
 
-def report_generate(*, kind: str, agency: Agency, spec: PeriodSpec, user: User | None) -> StatReport:
+def report_generate(*, kind: str, agency: Agency, period: Period, user: User | None) -> StatReport:
     """Build one report (XLSX and PDF) and keep it; the tables are read before the short write transaction."""
-    table = report_table(kind, agency=agency, spec=spec)
+    table = report_table(kind, agency=agency, period=period)
     xlsx, pdf = table_xlsx(table), table_pdf(table)
-    year, month = spec.last
+    year, month = period.last_month
     with transaction.atomic():
         report = StatReport.objects.create(
             kind=kind, agency=agency, year=year, month=month, generated_by=user,
-            xlsx=blob_store(content=xlsx, content_type=XLSX), pdf=blob_store(content=pdf, content_type=PDF),
+            xlsx=blob_store(content=xlsx, content_type=XLSX_CONTENT_TYPE),
+            pdf=blob_store(content=pdf, content_type=PDF_CONTENT_TYPE),
         )
         audit_record(actor=user, event_type="stats.report_generated", target=report, agency=agency,
                      data={"kind": kind, "year": year, "month": month})
     return report
 
 
-def report_generate_for(*, actor: Actor, kind: str, agency_id: int, spec: PeriodSpec) -> StatReport:
+def report_generate_for(*, actor: Actor, kind: str, agency_id: int, period: Period) -> StatReport:
     """On request: a report of an agency the actor may see the statistics of."""
     stats_agency_get(actor=actor, agency_id=agency_id)
     if kind not in ReportKind.values:
         raise ApplicationError("invalid_report", _("Loại báo cáo không hợp lệ."))
-    return report_generate(kind=kind, agency=Agency.objects.get(pk=agency_id), spec=spec, user=actor.user)
+    return report_generate(kind=kind, agency=Agency.objects.get(pk=agency_id), period=period, user=actor.user)

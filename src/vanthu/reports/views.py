@@ -18,15 +18,15 @@ from django.views.decorators.http import require_POST
 
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from vanthu.core.formatting import vn_int, vn_percent
 from vanthu.core.http.errors import forbidden
 from vanthu.core.paging import capped_page
+from vanthu.core.periods import Period
+from vanthu.core.tables import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_pdf, table_xlsx
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.guards import actor_required
 from vanthu.organizations.models import Agency, Unit
 from vanthu.reports.charts import rate_bars, trend_chart
-from vanthu.reports.exports import table_pdf, table_xlsx
-from vanthu.reports.figures import PeriodSpec
-from vanthu.reports.formatting import vn_int, vn_percent
 from vanthu.reports.models import ReportKind, StatMonthClosing, StatReport
 from vanthu.reports.selectors import (
     AgencyRow,
@@ -38,12 +38,12 @@ from vanthu.reports.selectors import (
     stats_scope_for,
 )
 from vanthu.reports.services import report_generate_for, report_threshold_set, stats_month_close
-from vanthu.reports.tables import period_label, report_table
+from vanthu.reports.tables import report_file_name, report_table
 
 KINDS = ("thang", "quy", "nam")
 
 
-def period_from(params: Any, today: dt.date | None = None) -> tuple[PeriodSpec, dict[str, Any]]:
+def period_from(params: Any, today: dt.date | None = None) -> tuple[Period, dict[str, Any]]:
     """The period of the query string (``ky`` = thang | quy | nam, ``nam``, ``thang``, ``quy``); anything
     invalid falls back to the last month that ended."""
     today = today or timezone.localdate()
@@ -59,12 +59,12 @@ def period_from(params: Any, today: dt.date | None = None) -> tuple[PeriodSpec, 
         kind, (year, month) = "thang", default_month(today)
         quarter = (month - 1) // 3 + 1
     if kind == "quy":
-        spec = PeriodSpec.quarter(year, quarter)
+        period = Period.quarter(year, quarter)
     elif kind == "nam":
-        spec = PeriodSpec.year(year, up_to=today)
+        period = Period.year(year, up_to=today)
     else:
-        spec = PeriodSpec.month(year, month)
-    return spec, {"ky": kind, "nam": year, "thang": month, "quy": quarter,
+        period = Period.month(year, month)
+    return period, {"ky": kind, "nam": year, "thang": month, "quy": quarter,
                   "years": list(range(today.year, today.year - 6, -1)), "months": list(range(1, 13))}
 
 
@@ -77,9 +77,9 @@ def dashboard_view(request: HttpRequest, actor: Actor, agency_id: int | None = N
     scope = stats_scope_for(actor)
     if scope is None:
         return forbidden(request, _("Bạn không có quyền xem thống kê."))
-    spec, selection = period_from(request.GET)
+    period, selection = period_from(request.GET)
     try:
-        board = dashboard_for(actor=actor, spec=spec, agency_id=agency_id)
+        board = dashboard_for(actor=actor, period=period, agency_id=agency_id)
     except NotFoundError as exc:
         raise Http404(str(exc.message)) from exc
     ranking = [(r.node.name, r.own.personal_signature_rate) for r in board.ranking[:20]]
@@ -103,7 +103,7 @@ def dashboard_view(request: HttpRequest, actor: Actor, agency_id: int | None = N
         "agency_table": table, "full_marks": [{"url": link(r), "name": r.node.name} for r in board.full_marks],
         "lagging": [{"url": link(r), "name": r.node.name, "rate": vn_percent(r.own.lowest_signature_rate)}
                     for r in board.lagging],
-        "board": board, "selection": selection, "query": _query(selection), "period_label": period_label(spec),
+        "board": board, "selection": selection, "query": _query(selection), "period_label": period.label,
         "trend": trend_chart(board.months), "ranking_bars": rate_bars(ranking, threshold=board.threshold),
         "level_bars": rate_bars(levels, threshold=board.threshold), "parent_id": parent if may_go_up else None,
         "may_list_documents": actor.agency_id == board.root.id, "kinds": ReportKind.choices,
@@ -112,12 +112,12 @@ def dashboard_view(request: HttpRequest, actor: Actor, agency_id: int | None = N
 
 @actor_required
 def documents_view(request: HttpRequest, actor: Actor, agency_id: int) -> HttpResponse:
-    spec, selection = period_from(request.GET)
+    period, selection = period_from(request.GET)
     metric = request.GET.get("so-lieu", "")
     unit_id = request.GET.get("don-vi")
     try:
         unit = int(unit_id) if unit_id else None
-        rows = documents_behind(actor=actor, metric=metric, agency_id=agency_id, spec=spec, unit_id=unit)
+        rows = documents_behind(actor=actor, metric=metric, agency_id=agency_id, period=period, unit_id=unit)
     except (ValueError, NotFoundError) as exc:
         raise Http404(str(getattr(exc, "message", exc))) from exc
     except PermissionDeniedError as exc:
@@ -127,7 +127,7 @@ def documents_view(request: HttpRequest, actor: Actor, agency_id: int) -> HttpRe
         else None
     return render(request, "reports/documents.html", {
         "page": page, "metric": metric, "metric_label": METRIC_LABELS.get(metric, metric),
-        "agency": Agency.objects.get(pk=agency_id), "unit_name": unit_name, "period_label": period_label(spec),
+        "agency": Agency.objects.get(pk=agency_id), "unit_name": unit_name, "period_label": period.label,
         "outgoing": metric.startswith("sent") or metric == "recalled", "query": _query(selection),
         "page_query": f"{_query(selection)}&so-lieu={metric}" + (f"&don-vi={unit}" if unit else ""),
     })
@@ -141,20 +141,16 @@ def report_view(request: HttpRequest, actor: Actor, kind: str, agency_id: int) -
         stats_agency_get(actor=actor, agency_id=agency_id)
     except (NotFoundError, PermissionDeniedError) as exc:
         raise Http404(str(exc.message)) from exc
-    spec, selection = period_from(request.GET)
-    table = report_table(kind, agency=Agency.objects.get(pk=agency_id), spec=spec)
+    period, selection = period_from(request.GET)
+    table = report_table(kind, agency=Agency.objects.get(pk=agency_id), period=period)
     wanted = request.GET.get("format")
     if wanted in ("xlsx", "pdf"):
         data = table_xlsx(table) if wanted == "xlsx" else table_pdf(table)
-        content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if wanted == "xlsx"
-                        else "application/pdf")
-        response = HttpResponse(data, content_type=content_type)
-        year, month = spec.last
-        response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind.lower()}-{year}-{month:02d}.{wanted}"'
+        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE if wanted == "xlsx" else PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{report_file_name(kind, period, wanted)}"'
         return response
     return render(request, "reports/report.html", {
-        "table": table, "rows": list(zip(table.texts(), range(len(table.rows)), strict=True)),
-        "selection": selection, "query": _query(selection), "kind": kind, "agency_id": agency_id,
+        "table": table, "selection": selection, "query": _query(selection), "kind": kind, "agency_id": agency_id,
     })
 
 
@@ -181,18 +177,18 @@ def kept_report_file_view(request: HttpRequest, actor: Actor, pk: int, fmt: str)
         raise Http404(str(exc.message)) from exc
     blob = report.xlsx if fmt == "xlsx" else report.pdf
     response = HttpResponse(blob_read(blob), content_type=blob.content_type)
-    response["Content-Disposition"] = (f'attachment; filename="bao-cao-{report.kind.lower()}-{report.year}-'
-                                       f'{report.month:02d}.{fmt}"')
+    name = report_file_name(report.kind, Period.month(report.year, report.month), fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @require_POST
 @actor_required
 def report_generate_view(request: HttpRequest, actor: Actor) -> HttpResponse:
-    spec, _selection = period_from(request.POST)
+    period, _selection = period_from(request.POST)
     try:
         report_generate_for(actor=actor, kind=request.POST.get("kind", ""),
-                            agency_id=int(request.POST.get("agency", "0")), spec=spec)
+                            agency_id=int(request.POST.get("agency", "0")), period=period)
         messages.success(request, _("Đã lập báo cáo."))
     except (ApplicationError, ValueError) as exc:
         messages.error(request, str(getattr(exc, "message", _("Yêu cầu không hợp lệ."))))

@@ -1,13 +1,15 @@
-"""Register screens: browse a register book by period and export it (XLSX, PDF).
+"""The register screen: browse a register book by period, 50 rows a page, and export the whole period (XLSX, PDF).
 
-``register_view`` shows the incoming books (Sổ đăng ký văn bản đến, Sổ theo dõi giải quyết văn bản đến),
-``outgoing_register_view`` the Sổ đăng ký văn bản đi (ND30 Phụ lục IV, 10 columns). Both are for the agency's
-clerks and leaders; the selectors refuse everyone else (403) and another agency's register is not found (404).
+One view and one template serve the three books of ND30 Phụ lục IV: ``/so-van-ban/`` the incoming ones (Sổ đăng ký
+văn bản đến, Sổ theo dõi giải quyết văn bản đến) and ``/so-van-ban/van-ban-di/`` the Sổ đăng ký văn bản đi. They are
+for the agency's clerks and leaders; the selectors refuse everyone else (403) and another agency's register is not
+among the choices (400) or not found (404).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -20,78 +22,65 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from vanthu.core.errors import NotFoundError, PermissionDeniedError
+from vanthu.core.periods import Period
+from vanthu.core.tables import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_pdf, table_xlsx
 from vanthu.documents.models import Register
-from vanthu.documents.outgoing.book import (
-    outgoing_book_columns,
-    outgoing_book_pdf,
-    outgoing_book_xlsx,
-    outgoing_register_book,
-    outgoing_register_documents,
-    outgoing_register_get_for_user,
-    outgoing_register_rows,
-    outgoing_registers_for_user,
-)
 from vanthu.documents.registers import (
+    INCOMING_BOOKS,
     BookKind,
-    RegisterPeriod,
-    incoming_registers_for_user,
+    book_documents,
+    book_of,
+    book_register_get,
     register_book,
-    register_documents,
-    register_get_for_user,
-    register_pdf,
-    register_rows,
-    register_xlsx,
+    registers_for_book,
 )
-from vanthu.documents.registers.rows import book_columns, book_title
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.otp import verified_login_required
 
 PAGE_SIZE = 50
-EXPORTS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", register_xlsx),
-    "pdf": ("application/pdf", register_pdf),
-}
-OUTGOING_EXPORTS = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", outgoing_book_xlsx),
-    "pdf": ("application/pdf", outgoing_book_pdf),
-}
+INCOMING, OUTGOING = "incoming", "outgoing"
+EXPORTS = {"xlsx": (XLSX_CONTENT_TYPE, table_xlsx), "pdf": (PDF_CONTENT_TYPE, table_pdf)}
+DETAIL_URLS = {INCOMING: "web:incoming_detail", OUTGOING: "web:outgoing_detail"}
 
 
 class RegisterFilterForm(forms.Form):
     register = forms.TypedChoiceField(label=gettext_lazy("Sổ văn bản"), coerce=int, required=False)
-    book = forms.ChoiceField(label=gettext_lazy("Loại sổ"), choices=BookKind.choices, required=False)
+    book = forms.ChoiceField(label=gettext_lazy("Loại sổ"), choices=[(k.value, k.label) for k in INCOMING_BOOKS],
+                             required=False)
     year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100, required=False)
-    date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False)
+    date_from = forms.DateField(label=gettext_lazy("Từ ngày"), required=False,
+                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False,
+                              widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
 
-    def __init__(self, *args: object, registers: list[Register], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, registers: list[Register], direction: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["register"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(r.pk, r.name) for r in registers]
+        if direction == OUTGOING:  # one book; its period is of issue dates
+            del self.fields["book"]
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
             raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
         return data
 
-    def period(self) -> RegisterPeriod:
-        data = self.cleaned_data
+    def period(self) -> Period:
+        data = self.cleaned_data if self.is_bound else {}
         start, end = data.get("date_from"), data.get("date_to")
         if start or end:
             end = end or timezone.localdate()
-            return RegisterPeriod(start or dt.date(end.year, 1, 1), end)
-        return RegisterPeriod.for_year(data.get("year") or timezone.localdate().year)
+            return Period(start or dt.date(end.year, 1, 1), end)
+        year = data.get("year") or timezone.localdate().year
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
-
-class OutgoingRegisterFilterForm(RegisterFilterForm):
-    """The outgoing register has one book; the period is of issue dates."""
-
-    def __init__(self, *args: object, registers: list[Register], **kwargs: object) -> None:
-        super().__init__(*args, registers=registers, **kwargs)
-        del self.fields["book"]
+    def book_kind(self, direction: str) -> str:
+        if direction == OUTGOING:
+            return BookKind.OUTGOING
+        return str((self.cleaned_data.get("book") if self.is_bound else None) or BookKind.ARRIVAL)
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -99,49 +88,6 @@ def _actor(request: HttpRequest) -> Actor:
     if actor is None or actor.membership is None:
         raise PermissionDenied(_("Tài khoản chưa thuộc cơ quan nào."))
     return actor  # type: ignore[no-any-return]
-
-
-@require_GET
-@verified_login_required
-def register_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    try:
-        registers = incoming_registers_for_user(actor=actor)
-        form = RegisterFilterForm(request.GET or None, registers=registers)
-        if request.GET and not form.is_valid():
-            return render(request, "web/registers/register.html", {"form": form, "registers": registers},
-                          status=400)
-        data = form.cleaned_data if request.GET else {}
-        register_id = data.get("register") or (registers[0].pk if registers else None)
-        if register_id is None:
-            return render(request, "web/registers/register.html", {"form": form, "registers": registers})
-        kind = data.get("book") or BookKind.ARRIVAL
-        period = form.period() if request.GET else RegisterPeriod.for_year(timezone.localdate().year)
-        export = request.GET.get("format", "")
-        if export in EXPORTS:
-            content_type, render_export = EXPORTS[export]
-            book = register_book(actor=actor, register_id=register_id, kind=kind, period=period)
-            response = HttpResponse(render_export(book), content_type=content_type)
-            filename = f"so-van-ban-den-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.{export}"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        register = register_get_for_user(actor=actor, register_id=register_id)
-        page = Paginator(register_documents(actor=actor, register=register, period=period), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc.message)) from exc
-    except NotFoundError as exc:
-        raise Http404(str(exc.message)) from exc
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return render(request, "web/registers/register.html", {
-        "form": form, "registers": registers, "register": register, "kind": kind, "period": period,
-        "title": book_title(kind=kind, register=register), "columns": book_columns(kind),
-        "rows": register_rows(kind=kind, documents=page.object_list), "page": page,
-        "query": query.urlencode(),
-    })
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -153,30 +99,33 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_GET
 @verified_login_required
-def outgoing_register_view(request: HttpRequest) -> HttpResponse:
-    """Sổ đăng ký văn bản đi: a register and a year (or a range of issue dates), 50 rows a page, voided numbers
-    kept and marked; ``?format=xlsx|pdf`` downloads the whole period with the same rows."""
+def register_view(request: HttpRequest, direction: str) -> HttpResponse:
+    """A register and a year (or a range of dates), 50 rows a page; ``?format=xlsx|pdf`` downloads the whole
+    period with the same rows."""
     actor = _actor(request)
-    template = "web/registers/outgoing.html"
+    template = "web/registers/register.html"
+    context: dict[str, Any] = {"direction": direction}
     try:
-        registers = outgoing_registers_for_user(actor=actor)
-        form = OutgoingRegisterFilterForm(request.GET or None, registers=registers)
-        if request.GET and not form.is_valid():
-            return render(request, template, {"form": form, "registers": registers}, status=400)
-        data = form.cleaned_data if request.GET else {}
-        register_id = data.get("register") or (registers[0].pk if registers else None)
+        kind_for_choices = BookKind.OUTGOING if direction == OUTGOING else BookKind.ARRIVAL
+        registers = registers_for_book(actor=actor, kind=kind_for_choices)
+        form = RegisterFilterForm(request.GET or None, registers=registers, direction=direction)
+        context.update(form=form, registers=registers)
+        if form.is_bound and not form.is_valid():
+            return render(request, template, context, status=400)
+        register_id = (form.cleaned_data.get("register") if form.is_bound else None) or (
+            registers[0].pk if registers else None)
         if register_id is None:
-            return render(request, template, {"form": form, "registers": registers})
-        period = form.period() if request.GET else RegisterPeriod.for_year(timezone.localdate().year)
+            return render(request, template, context)
+        kind, period = form.book_kind(direction), form.period()
         export = request.GET.get("format", "")
-        if export in OUTGOING_EXPORTS:
-            content_type, render_export = OUTGOING_EXPORTS[export]
-            book = outgoing_register_book(actor=actor, register_id=register_id, period=period)
-            filename = f"so-van-ban-di-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.{export}"
-            return _download(render_export(book), content_type, filename)
-        register = outgoing_register_get_for_user(actor=actor, register_id=register_id)
-        documents = outgoing_register_documents(actor=actor, register=register, period=period)
+        if export in EXPORTS:
+            content_type, write = EXPORTS[export]
+            book = register_book(actor=actor, register_id=register_id, kind=kind, period=period)
+            return _download(write(book.table()), content_type, f"{book.file_stem}.{export}")
+        register = book_register_get(actor=actor, kind=kind, register_id=register_id)
+        documents = book_documents(actor=actor, kind=kind, register=register, period=period)
         page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+        book = book_of(kind=kind, register=register, period=period, documents=page.object_list)
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc.message)) from exc
     except NotFoundError as exc:
@@ -184,8 +133,6 @@ def outgoing_register_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
-    return render(request, template, {
-        "form": form, "registers": registers, "register": register, "period": period, "title": register.name,
-        "columns": outgoing_book_columns(), "rows": outgoing_register_rows(page.object_list), "page": page,
-        "query": query.urlencode(),
-    })
+    context.update(register=register, book=book, table=book.table(), period=period, page=page,
+                   query=query.urlencode(), detail_url=DETAIL_URLS[direction])
+    return render(request, template, context)

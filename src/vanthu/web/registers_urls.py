@@ -4,6 +4,6 @@ from vanthu.web import registers
 
 app_name = "registers"
 urlpatterns = [
-    path("", registers.register_view, name="register"),
-    path("van-ban-di/", registers.outgoing_register_view, name="outgoing"),
+    path("", registers.register_view, {"direction": registers.INCOMING}, name="register"),
+    path("van-ban-di/", registers.register_view, {"direction": registers.OUTGOING}, name="outgoing"),
 ]

@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema
 from vanthu.api.auth import request_actor
 from vanthu.api.schemas import ErrorOut, PathId
 from vanthu.core.errors import ApplicationError
-from vanthu.reports.figures import Figures, PeriodSpec
+from vanthu.core.periods import Period
+from vanthu.reports.figures import Figures
 from vanthu.reports.models import COUNT_FIELDS
 from vanthu.reports.selectors import dashboard_for, default_month
 
@@ -81,26 +82,26 @@ def _figures(figures: Figures) -> FiguresOut:
     )
 
 
-def _spec(query: PeriodQuery) -> PeriodSpec:
+def _period(query: PeriodQuery) -> Period:
     year, month = default_month()
     year = query.year or year
     if query.kind == "year":
-        return PeriodSpec.year(year, up_to=timezone.localdate())
+        return Period.year(year, up_to=timezone.localdate())
     if query.kind == "quarter":
         if query.quarter is None:
             raise ApplicationError("invalid_input", _("Thiếu quý (quarter)."), {"fields": {"quarter": ""}})
-        return PeriodSpec.quarter(year, query.quarter)
-    return PeriodSpec.month(year, query.month or month)
+        return Period.quarter(year, query.quarter)
+    return Period.month(year, query.month or month)
 
 
 def _stats(request: HttpRequest, query: PeriodQuery, agency_id: int | None) -> StatsOut:
-    board = dashboard_for(actor=request_actor(request), spec=_spec(query), agency_id=agency_id)
+    board = dashboard_for(actor=request_actor(request), period=_period(query), agency_id=agency_id)
     root = AgencyFiguresOut(id=board.root.id, name=board.root.name, level=board.root.level_code,
                             own=_figures(board.own), subtree=_figures(board.total))
     children = [AgencyFiguresOut(id=r.node.id, name=r.node.name, level=r.node.level_code, own=_figures(r.own),
                                  subtree=_figures(r.total)) for r in board.rows if r.node.id != board.root.id]
     return StatsOut(
-        agency=root, period=[f"{y}-{m:02d}" for y, m in board.spec.months], children=children,
+        agency=root, period=[f"{y}-{m:02d}" for y, m in board.period.months], children=children,
         levels=[LevelOut(level=code, name=name, agencies=count, figures=_figures(figures))
                 for code, name, figures, count in board.levels],
         trend=[MonthOut(year=y, month=m, figures=_figures(f)) for (y, m), f in board.months],

@@ -1,22 +1,25 @@
-"""Register books (sổ đăng ký văn bản, ND30 Phụ lục IV): rows, XLSX and PDF exports."""
+"""Register books (sổ văn bản, ND30 Phụ lục IV): the incoming and outgoing books as rows and as titled tables."""
 
-from vanthu.documents.registers.pdf import register_pdf
+from vanthu.documents.registers.book import INCOMING_BOOKS, BookKind, RegisterBook, book_columns
+from vanthu.documents.registers.outgoing import OutgoingRow, outgoing_register_book
 from vanthu.documents.registers.rows import (
     ArrivalRow,
-    BookKind,
     HandlingRow,
-    RegisterBook,
-    RegisterPeriod,
     incoming_registers_for_user,
-    register_book,
     register_documents,
     register_get_for_user,
     register_rows,
 )
-from vanthu.documents.registers.xlsx import register_xlsx
+from vanthu.documents.registers.selectors import (
+    book_documents,
+    book_of,
+    book_register_get,
+    register_book,
+    registers_for_book,
+)
 
 __all__ = [
-    "ArrivalRow", "BookKind", "HandlingRow", "RegisterBook", "RegisterPeriod", "incoming_registers_for_user",
-    "register_book", "register_documents", "register_get_for_user", "register_pdf", "register_rows",
-    "register_xlsx",
+    "INCOMING_BOOKS", "ArrivalRow", "BookKind", "HandlingRow", "OutgoingRow", "RegisterBook", "book_columns",
+    "book_documents", "book_of", "book_register_get", "incoming_registers_for_user", "outgoing_register_book",
+    "register_book", "register_documents", "register_get_for_user", "register_rows", "registers_for_book",
 ]

@@ -1,8 +1,8 @@
-"""Register books of incoming documents as rows (ND30 Phụ lục IV).
+"""The incoming register books (ND30 Phụ lục IV) as rows: the "Sổ đăng ký văn bản đến" (10 columns) and the
+"Sổ theo dõi giải quyết văn bản đến" (7 columns), both printed from the same registrations.
 
-Two books are printed from the same registrations: the "Sổ đăng ký văn bản đến" (10 columns) and the
-"Sổ theo dõi giải quyết văn bản đến" (7 columns). Rows are frozen dataclasses of display strings so the screen,
-the XLSX and the PDF exports show exactly the same thing.
+Rows are frozen dataclasses of typed values (dates are dates, số đến a number) in column order; ``book.py`` turns
+a book of them into the table that the screen, the XLSX and the PDF all show.
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from vanthu.core.errors import NotFoundError, PermissionDeniedError
+from vanthu.core.formatting import format_date
+from vanthu.core.periods import Period
+from vanthu.core.tables import Cell
 from vanthu.documents.enums import CLOSED_STATES, IncomingState, RegisterKind
 from vanthu.documents.models import IncomingDocument, Register
-from vanthu.documents.numbering import format_number
+from vanthu.documents.registers.book import BookKind, local_date, require_register_reader
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.enums import RoleCode
 from vanthu.workflows.enums import AssignmentState, HandlerRole
@@ -31,70 +32,24 @@ INCOMING_KINDS = (RegisterKind.INCOMING, RegisterKind.SECRET_INCOMING)
 SECRET_KINDS = (RegisterKind.SECRET_INCOMING, RegisterKind.SECRET_OUTGOING)
 
 
-class BookKind(models.TextChoices):
-    ARRIVAL = "ARRIVAL", gettext_lazy("Sổ đăng ký văn bản đến")
-    HANDLING = "HANDLING", gettext_lazy("Sổ theo dõi giải quyết văn bản đến")
-
-
-ARRIVAL_COLUMNS = (
-    gettext_lazy("Ngày đến"), gettext_lazy("Số đến"), gettext_lazy("Tác giả"), gettext_lazy("Số, ký hiệu"),
-    gettext_lazy("Ngày tháng văn bản"), gettext_lazy("Tên loại và trích yếu nội dung"),
-    gettext_lazy("Đơn vị hoặc người nhận"), gettext_lazy("Ngày chuyển"), gettext_lazy("Ký nhận"),
-    gettext_lazy("Ghi chú"),
-)
-HANDLING_COLUMNS = (
-    gettext_lazy("Số đến"), gettext_lazy("Tên loại, số, ký hiệu, ngày tháng văn bản, cơ quan ban hành"),
-    gettext_lazy("Đơn vị hoặc người nhận"), gettext_lazy("Thời hạn giải quyết"), gettext_lazy("Tiến độ giải quyết"),
-    gettext_lazy("Số, ký hiệu văn bản trả lời"), gettext_lazy("Ghi chú"),
-)
-
-
-def format_date(value: dt.date | dt.datetime | None) -> str:
-    """dd/mm/yyyy in Asia/Ho_Chi_Minh; empty for a missing date."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return value.strftime("%d/%m/%Y")
-
-
-@dataclass(frozen=True)
-class RegisterPeriod:
-    """An inclusive range of arrival dates (local time)."""
-
-    date_from: dt.date
-    date_to: dt.date
-
-    @classmethod
-    def for_year(cls, year: int) -> RegisterPeriod:
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
-
-    @property
-    def label(self) -> str:
-        if (self.date_from.month, self.date_from.day, self.date_to.month, self.date_to.day) == (1, 1, 12, 31) \
-                and self.date_from.year == self.date_to.year:
-            return _("Năm %(year)s") % {"year": self.date_from.year}
-        return _("Từ ngày %(start)s đến ngày %(end)s") % {
-            "start": format_date(self.date_from), "end": format_date(self.date_to)}
-
-
 @dataclass(frozen=True)
 class ArrivalRow:
     """One line of the Sổ đăng ký văn bản đến (Phụ lục IV, mẫu sổ văn bản đến)."""
 
     document_id: int
-    arrival_date: str
-    arrival_number: str
+    arrival_date: dt.date | None
+    arrival_number: int
     author: str
     reference: str
-    issued_date: str
+    issued_date: dt.date | None
     type_and_subject: str
     recipient: str
-    forwarded_date: str
+    forwarded_date: dt.date | None
     receipt_signature: str
     note: str
+    is_voided = False
 
-    def cells(self) -> tuple[str, ...]:
+    def cells(self) -> tuple[Cell, ...]:
         return (self.arrival_date, self.arrival_number, self.author, self.reference, self.issued_date,
                 self.type_and_subject, self.recipient, self.forwarded_date, self.receipt_signature, self.note)
 
@@ -104,43 +59,24 @@ class HandlingRow:
     """One line of the Sổ theo dõi giải quyết văn bản đến."""
 
     document_id: int
-    arrival_number: str
+    arrival_number: int
     identification: str
     recipient: str
-    due_date: str
+    due_date: dt.date | None
     progress: str
     reply_reference: str
     note: str
     is_overdue: bool
+    is_voided = False
 
-    def cells(self) -> tuple[str, ...]:
+    def cells(self) -> tuple[Cell, ...]:
         return (self.arrival_number, self.identification, self.recipient, self.due_date, self.progress,
                 self.reply_reference, self.note)
 
 
-RegisterRow = ArrivalRow | HandlingRow
-
-
-@dataclass(frozen=True)
-class RegisterBook:
-    agency_name: str
-    title: str
-    period_label: str
-    kind: str
-    columns: tuple[str, ...]
-    rows: tuple[RegisterRow, ...]
-
-
-def _require_reader(actor: Actor) -> int:
-    """Registers are printed by the clerk and read by the leaders of the agency (DOMAIN.md §2)."""
-    if actor.agency_id is None or not actor.has_role(RoleCode.CLERK, RoleCode.LEADER):
-        raise PermissionDeniedError("forbidden", _("Chỉ văn thư và lãnh đạo cơ quan được xem sổ văn bản."))
-    return actor.agency_id
-
-
 def incoming_registers_for_user(*, actor: Actor) -> list[Register]:
     """The incoming registers of the actor's agency; secret ones only for users cleared for secrets."""
-    agency_id = _require_reader(actor)
+    agency_id = require_register_reader(actor)
     qs = Register.objects.filter(agency_id=agency_id, kind__in=INCOMING_KINDS)
     if not actor.user.can_handle_secret:
         qs = qs.exclude(kind__in=SECRET_KINDS)
@@ -149,7 +85,7 @@ def incoming_registers_for_user(*, actor: Actor) -> list[Register]:
 
 def register_get_for_user(*, actor: Actor, register_id: int) -> Register:
     """An incoming register of the actor's agency; the same not-found error for "missing" and "not yours"."""
-    agency_id = _require_reader(actor)
+    agency_id = require_register_reader(actor)
     register = (
         Register.objects.select_related("agency")
         .filter(pk=register_id, agency_id=agency_id, kind__in=INCOMING_KINDS).first()
@@ -170,9 +106,7 @@ def _lead_assignments() -> Prefetch[Any]:
     )
 
 
-def register_documents(
-    *, actor: Actor, register: Register, period: RegisterPeriod
-) -> QuerySet[IncomingDocument]:
+def register_documents(*, actor: Actor, register: Register, period: Period) -> QuerySet[IncomingDocument]:
     """Registered documents of ``register`` whose arrival date falls in ``period``, in số đến order.
 
     Three queries whatever the size: the documents (with type and presented leader) and their current lead
@@ -183,7 +117,7 @@ def register_documents(
     qs = (
         IncomingDocument.objects.filter(
             agency_id=register.agency_id, register=register, arrival_number__isnull=False,
-            arrival_date__date__gte=period.date_from, arrival_date__date__lte=period.date_to,
+            arrival_date__gte=period.start, arrival_date__lt=period.end,
         )
         .select_related("document_type", "presented_to")
         .prefetch_related(_lead_assignments())
@@ -226,14 +160,14 @@ def _progress(document: IncomingDocument, today: dt.date) -> str:
 def _arrival_row(document: IncomingDocument) -> ArrivalRow:
     return ArrivalRow(
         document_id=document.pk,
-        arrival_date=format_date(document.arrival_date),
-        arrival_number=format_number(document.arrival_number or 0),
+        arrival_date=local_date(document.arrival_date),
+        arrival_number=document.arrival_number or 0,
         author=document.organ_name,
         reference=document.reference,
-        issued_date=format_date(document.issued_date),
+        issued_date=document.issued_date,
         type_and_subject=f"{document.document_type.name}: {document.subject}",
         recipient=_recipient(document),
-        forwarded_date=format_date(document.forwarded_at),
+        forwarded_date=local_date(document.forwarded_at),
         receipt_signature="",
         note=document.note,
     )
@@ -246,10 +180,10 @@ def _handling_row(document: IncomingDocument, today: dt.date) -> HandlingRow:
     }
     return HandlingRow(
         document_id=document.pk,
-        arrival_number=format_number(document.arrival_number or 0),
+        arrival_number=document.arrival_number or 0,
         identification=identification,
         recipient=_recipient(document),
-        due_date=format_date(document.due_date),
+        due_date=document.due_date,
         progress=_progress(document, today),
         reply_reference=document.reply_reference,
         note=document.result_note or document.note,
@@ -257,7 +191,7 @@ def _handling_row(document: IncomingDocument, today: dt.date) -> HandlingRow:
     )
 
 
-def register_rows(*, kind: str, documents: Iterable[IncomingDocument]) -> tuple[RegisterRow, ...]:
+def register_rows(*, kind: str, documents: Iterable[IncomingDocument]) -> tuple[ArrivalRow | HandlingRow, ...]:
     if kind == BookKind.ARRIVAL:
         return tuple(_arrival_row(d) for d in documents)
     today = timezone.localdate()
@@ -271,17 +205,3 @@ def book_title(*, kind: str, register: Register) -> str:
         return _("Sổ theo dõi giải quyết văn bản đến mật")
     return str(BookKind.HANDLING.label)
 
-
-def book_columns(kind: str) -> tuple[str, ...]:
-    return tuple(str(c) for c in (ARRIVAL_COLUMNS if kind == BookKind.ARRIVAL else HANDLING_COLUMNS))
-
-
-def register_book(*, actor: Actor, register_id: int, kind: str, period: RegisterPeriod) -> RegisterBook:
-    """The whole book for the period, ready to print or export."""
-    register = register_get_for_user(actor=actor, register_id=register_id)
-    documents = register_documents(actor=actor, register=register, period=period)
-    return RegisterBook(
-        agency_name=register.agency.name, title=book_title(kind=kind, register=register),
-        period_label=period.label, kind=kind, columns=book_columns(kind),
-        rows=register_rows(kind=kind, documents=documents),
-    )

@@ -1,22 +1,18 @@
-"""Exporting a validation report: a JSON-ready dict, a plain Vietnamese text and an A4 PDF."""
+"""Exporting a validation report: a JSON-ready dict, a plain Vietnamese text, and a titled table (the verdict,
+then each signature's findings) that the PDF and XLSX writers print."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-import io
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
+from vanthu.core.tables import Column, LineRole, Row, RowStyle, TitledTable, TitleLine, Tone, table_pdf
 from vanthu.signing.validation.report import SignatureReport, ValidationReport
 
 
@@ -118,7 +114,7 @@ _MODIFICATION_WORDS = {
     "ANNOTATIONS": gettext_lazy("thêm ghi chú, chú thích"),
     "OTHER": gettext_lazy("nội dung đã bị thay đổi"),
 }
-_VERDICT_COLOURS = {"TOTAL_PASSED": "#146c43", "TOTAL_FAILED": "#b02a37", "INDETERMINATE": "#997404"}
+_VERDICT_TONES = {"TOTAL_PASSED": Tone.GOOD, "TOTAL_FAILED": Tone.BAD, "INDETERMINATE": Tone.WARNING}
 
 
 def _pdf_signature_rows(sig: SignatureReport) -> list[tuple[str, str]]:
@@ -156,46 +152,65 @@ def _pdf_signature_rows(sig: SignatureReport) -> list[tuple[str, str]]:
     return rows
 
 
+def _columns() -> tuple[Column, ...]:
+    return (Column(gettext("Nội dung kiểm tra")), Column(gettext("Kết quả"), weight=3))
+
+
+def _signature_rows(report: ValidationReport, *, prefix: str = "") -> list[Row]:
+    """Per signature: a heading row ("Chữ ký 1"), then what was found, one finding a row."""
+    rows: list[Row] = []
+    for index, sig in enumerate(report.signatures, start=1):
+        rows.append(Row((prefix + gettext("Chữ ký %(index)d") % {"index": index},), RowStyle.SECTION))
+        rows += [Row((label, value)) for label, value in _pdf_signature_rows(sig)]
+    return rows
+
+
+def _summary(report: ValidationReport) -> tuple[str, str]:
+    sub = f"/{report.sub_indication}" if report.sub_indication else ""
+    return (gettext("Kết quả: %(verdict)s") % {"verdict": report.verdict.upper()},
+            f"[{report.indication.value}{sub}]")
+
+
+def report_table(report: ValidationReport, *, file_name: str = "", file_sha256: str = "") -> TitledTable:
+    """The report of one file: what was checked and the verdict above, the signatures' findings below."""
+    lines = [TitleLine(gettext("BÁO CÁO KIỂM TRA CHỮ KÝ SỐ"), LineRole.TITLE)]
+    if file_name:
+        lines.append(TitleLine(gettext("Tệp: %(name)s") % {"name": file_name}))
+    if file_sha256:
+        lines.append(TitleLine(gettext("Mã băm SHA-256 của tệp: %(hash)s") % {"hash": file_sha256}))
+    verdict, indication = _summary(report)
+    lines += [
+        TitleLine(gettext("Thời điểm kiểm tra: %(when)s") % {"when": _when(report.validated_at)}),
+        TitleLine(gettext("Số chữ ký: %(count)d") % {"count": len(report.signatures)}),
+        TitleLine(verdict, LineRole.HEADLINE, _VERDICT_TONES[report.indication.value]),
+        TitleLine(indication),
+    ]
+    lines += [TitleLine("• " + reason) for reason in report.reasons]
+    return TitledTable(name=gettext("Báo cáo kiểm tra chữ ký số"), author="", title_lines=tuple(lines),
+                       columns=_columns(), rows=tuple(_signature_rows(report)), landscape=False)
+
+
+def reports_table(*, heading: Sequence[str], files: Sequence[tuple[str, ValidationReport | str]]) -> TitledTable:
+    """The reports of a document's files (what a recipient keeps with it): the lines naming the document, then
+    per file its verdict and its signatures' findings — or, for a file that could not be read as a PDF, why."""
+    lines = [TitleLine(gettext("BÁO CÁO KIỂM TRA CHỮ KÝ SỐ"), LineRole.TITLE)]
+    lines += [TitleLine(line) for line in heading]
+    rows: list[Row] = []
+    for name, report in files:
+        if isinstance(report, str):
+            rows.append(Row((gettext("Tệp: %(name)s") % {"name": name},), RowStyle.SECTION))
+            rows.append(Row((gettext("Ghi chú"), report)))
+            continue
+        verdict, indication = _summary(report)
+        summary = gettext("Tệp: %(name)s — %(verdict)s %(indication)s — Số chữ ký: %(count)d") % {
+            "name": name, "verdict": verdict, "indication": indication, "count": len(report.signatures)}
+        rows.append(Row((summary,), RowStyle.SECTION))
+        rows += [Row((gettext("Ghi chú"), reason)) for reason in report.reasons]
+        rows += _signature_rows(report, prefix=f"{name} — ")
+    return TitledTable(name=gettext("Báo cáo kiểm tra chữ ký số"), author="", title_lines=tuple(lines),
+                       columns=_columns(), rows=tuple(rows), landscape=False)
+
+
 def report_as_pdf(report: ValidationReport, *, file_name: str = "", file_sha256: str = "") -> bytes:
     """The report as an A4 PDF with an embedded serif font that carries Vietnamese glyphs (ARCHITECTURE rule 10)."""
-    # Imported here: the registers package loads the document models, which validation must not need at import.
-    from vanthu.core.fonts import SERIF, SERIF_BOLD, serif_fonts_register
-
-    serif_fonts_register()
-    title_style = ParagraphStyle("title", fontName=SERIF_BOLD, fontSize=15, leading=19, alignment=1)
-    normal = ParagraphStyle("normal", fontName=SERIF, fontSize=11, leading=14)
-    bold = ParagraphStyle("bold", parent=normal, fontName=SERIF_BOLD)
-    cell = ParagraphStyle("cell", fontName=SERIF, fontSize=10, leading=12, wordWrap="CJK")
-    verdict_style = ParagraphStyle("verdict", fontName=SERIF_BOLD, fontSize=16, leading=20,
-                                   textColor=colors.HexColor(_VERDICT_COLOURS[report.indication.value]))
-
-    def para(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        return Paragraph(escape(text), style)
-
-    sub = f"/{report.sub_indication}" if report.sub_indication else ""
-    story: list[Any] = [para(gettext("BÁO CÁO KIỂM TRA CHỮ KÝ SỐ"), title_style), Spacer(1, 6 * mm)]
-    if file_name:
-        story.append(para(gettext("Tệp: %(name)s") % {"name": file_name}, normal))
-    if file_sha256:
-        story.append(para(gettext("Mã băm SHA-256 của tệp: %(hash)s") % {"hash": file_sha256}, cell))
-    story += [
-        para(gettext("Thời điểm kiểm tra: %(when)s") % {"when": _when(report.validated_at)}, normal),
-        para(gettext("Số chữ ký: %(count)d") % {"count": len(report.signatures)}, normal),
-        Spacer(1, 3 * mm),
-        para(gettext("Kết quả: %(verdict)s") % {"verdict": report.verdict.upper()}, verdict_style),
-        para(f"[{report.indication.value}{sub}]", cell),
-    ]
-    story += [para("• " + reason, normal) for reason in report.reasons]
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm, title=gettext("Báo cáo kiểm tra chữ ký số"))
-    for index, sig in enumerate(report.signatures, start=1):
-        rows = [[para(label, ParagraphStyle("key", parent=cell, fontName=SERIF_BOLD)), para(value)]
-                for label, value in _pdf_signature_rows(sig)]
-        table = Table(rows, colWidths=[doc.width * 0.3, doc.width * 0.7])
-        table.setStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f1f3f5"))])
-        heading = para(gettext("Chữ ký %(index)d") % {"index": index}, bold)
-        story += [Spacer(1, 5 * mm), KeepTogether([heading, Spacer(1, 2 * mm), table])]
-    doc.build(story)
-    return buffer.getvalue()
+    return table_pdf(report_table(report, file_name=file_name, file_sha256=file_sha256))

@@ -24,7 +24,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyhanko.pdf_utils.misc import PdfError
@@ -32,6 +31,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from vanthu.core.errors import ApplicationError
 from vanthu.core.models import Blob
+from vanthu.core.text import ascii_slug
 from vanthu.documents.models import DocumentFile
 from vanthu.documents.outgoing.models import DraftVersion, OutgoingAttachment
 from vanthu.documents.outgoing.selectors import outgoing_list_for_user
@@ -74,7 +74,7 @@ def pdf_bytes_validate(data: bytes) -> ValidationReport:
 def _download(body: bytes | str, *, fmt: str, stem: str) -> HttpResponse:
     content_type = {"json": "application/json", "pdf": "application/pdf", "txt": "text/plain; charset=utf-8"}[fmt]
     response = HttpResponse(body, content_type=content_type)
-    name = f"bao-cao-chu-ky-{slugify(stem)[:60] or 'tep'}.{fmt}"
+    name = f"bao-cao-chu-ky-{ascii_slug(stem)[:60].strip('-') or 'tep'}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
