@@ -31,6 +31,7 @@ def test_intact_chain_passes_with_a_count(kit: AgencyKit, capsys: pytest.Capture
     code, out, _err = _verify(capsys)
     assert code == 0
     assert f"Chuỗi nhật ký toàn vẹn: {AuditEvent.objects.count()} sự kiện." in out
+    assert "Chưa có điểm kiểm tra nào" in out
 
 
 def test_edited_row_is_reported_as_edited_not_as_removed_rows(kit: AgencyKit,

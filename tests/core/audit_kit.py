@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
 from django.db import connection, transaction
 
 from vanthu.core.audit import GENESIS, SHARED_CHAIN, _digest, audit_record
 from vanthu.core.audit_guard import audit_guard_disable
 from vanthu.core.models import AuditChainHead, AuditEvent
 from vanthu.organizations.models import Agency
+from vanthu.signing.config import signing_config_reset
+from vanthu.signing.pki.testing import TestPki
 
 
 def write_events(agency: Agency | None, count: int, *, kind: str = "test.event") -> list[AuditEvent]:
@@ -55,3 +62,17 @@ def attacker_recompute(chain: int) -> None:
     AuditChainHead.objects.filter(chain=chain).update(last_hash=prev, count=len(rows),
                                                       last_event_id=rows[-1].pk if rows else None)
 
+
+@pytest.fixture
+def checkpoint_dir(settings: Any, tmp_path: Path, test_pki: TestPki) -> Iterator[Path]:
+    """Checkpoints in a private folder, signed by a deployment audit key generated there, timestamped by the
+    test PKI's TSA, whose root is trusted."""
+    settings.VANTHU_TSA_URL = test_pki.tsa_url
+    settings.VANTHU_TRUST_ROOTS = [str(test_pki.root_pem_path)]
+    settings.VANTHU_AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
+    settings.VANTHU_AUDIT_KEY_DIR = str(tmp_path / "audit-key")
+    settings.VANTHU_AUDIT_CHECKPOINT_CERTS = []
+    settings.VANTHU_EXCHANGE_CERT_FILE = ""
+    signing_config_reset()
+    yield tmp_path / "checkpoints"
+    signing_config_reset()

@@ -1,4 +1,4 @@
-"""Audit log: append rows in the caller's transaction, and verify the hash chains.
+"""Audit log: append rows in the caller's transaction, and verify the hash chains against the signed checkpoints.
 
 The log is partitioned into chains: one per agency (``chain`` = the agency's id) and the shared chain 0 for events
 without an agency — and for every event written before the partition, which therefore stays verifiable as it was.
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from vanthu.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
+    from vanthu.core.audit_checkpoints import CheckpointSummary
     from vanthu.organizations.models import Agency, User
 
 GENESIS = "0" * 64
@@ -124,6 +126,25 @@ class ChainProblem:
     kind: str = ""
 
 
+@dataclass(frozen=True)
+class HeadState:
+    """A chain's head as a checkpoint signs it: the last event, how many events, the last hash."""
+
+    chain: int
+    last_id: int
+    count: int
+    last_hash: str
+
+
+@dataclass(frozen=True)
+class CheckpointTarget:
+    """The newest signed state of one chain, which the rows must still match."""
+
+    state: HeadState
+    number: int
+    made_at: str
+
+
 @dataclass
 class _ChainState:
     prev_hash: str = GENESIS
@@ -150,17 +171,21 @@ class ChainLabels:
 @dataclass
 class ChainWalk:
     """One pass over every row in id order (ids grow along each chain: a writer takes its id after locking the
-    head), checking each row's hash and link, then each chain against its head."""
+    head), checking each row's hash and link, then each chain against its head and its newest checkpoint."""
 
+    targets: Mapping[int, CheckpointTarget] = field(default_factory=dict)
     label: ChainLabels = field(default_factory=ChainLabels)
     states: dict[int, _ChainState] = field(default_factory=dict)
+    mismatched: set[int] = field(default_factory=set)  # chains whose checkpoint no longer matches
     events: int = 0
+    _reached: set[int] = field(default_factory=set)
 
     def run(self) -> Iterator[ChainProblem]:
         for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
             self.events += 1
             state = self.states.setdefault(event.chain, _ChainState())
             yield from self._row(event, state)
+        yield from self._unreached_targets()
         yield from self._heads()
 
     def _row(self, event: AuditEvent, state: _ChainState) -> Iterator[ChainProblem]:
@@ -170,6 +195,13 @@ class ChainWalk:
             yield ChainProblem(event.id, _("Sự kiện #%(id)s đã bị sửa: nội dung không khớp với mã băm của nó.")
                                % {"id": event.id}, "edited")
         state.prev_hash, state.count, state.last_id = event.hash, state.count + 1, event.id
+        target = self.targets.get(event.chain)
+        if target is not None and event.chain not in self._reached and event.id >= target.state.last_id:
+            self._reached.add(event.chain)
+            if event.id > target.state.last_id:
+                yield self._target_row_missing(target)
+            else:
+                yield from self._against_target(event, state, target)
 
     def _broken_link(self, event: AuditEvent, state: _ChainState) -> ChainProblem:
         chain = self.label(event.chain)
@@ -180,6 +212,35 @@ class ChainWalk:
         return ChainProblem(event.id, capfirst(_(
             "%(chain)s bị đứt giữa sự kiện #%(before)s và #%(id)s: sự kiện ở giữa đã bị xóa, hoặc mã băm của "
             "#%(before)s đã bị thay.") % {"chain": chain, "before": state.last_id, "id": event.id}), "link_broken")
+
+    def _against_target(self, event: AuditEvent, state: _ChainState,
+                        target: CheckpointTarget) -> Iterator[ChainProblem]:
+        signed = target.state
+        values = {"chain": self.label(event.chain), "number": target.number, "time": target.made_at,
+                  "id": event.id, "seen": state.count, "count": signed.count}
+        if state.count != signed.count:
+            self.mismatched.add(event.chain)
+            yield ChainProblem(event.id, capfirst(_(
+                "%(chain)s đến sự kiện #%(id)s có %(seen)s sự kiện nhưng điểm kiểm tra số %(number)s "
+                "(%(time)s) đã ký %(count)s: sự kiện đã bị xóa hoặc chèn thêm.") % values), "checkpoint_count")
+        if event.hash != signed.last_hash:
+            self.mismatched.add(event.chain)
+            yield ChainProblem(event.id, capfirst(_(
+                "%(chain)s không khớp điểm kiểm tra số %(number)s (%(time)s): mã băm của sự kiện #%(id)s khác mã "
+                "đã ký — nhật ký đến sự kiện này đã bị viết lại.") % values), "checkpoint_hash")
+
+    def _target_row_missing(self, target: CheckpointTarget) -> ChainProblem:
+        self.mismatched.add(target.state.chain)
+        return ChainProblem(target.state.last_id, _(
+            "Sự kiện #%(id)s, sự kiện cuối của %(chain)s theo điểm kiểm tra số %(number)s (%(time)s), không còn "
+            "trong bảng: nhật ký đã bị cắt hoặc viết lại.") % {
+            "id": target.state.last_id, "chain": self.label(target.state.chain), "number": target.number,
+            "time": target.made_at}, "checkpoint_row_missing")
+
+    def _unreached_targets(self) -> Iterator[ChainProblem]:
+        for chain, target in sorted(self.targets.items()):
+            if chain not in self._reached:
+                yield self._target_row_missing(target)
 
     def _heads(self) -> Iterator[ChainProblem]:
         for head in AuditChainHead.objects.order_by("chain"):
@@ -222,21 +283,26 @@ class AuditReport:
     problems: list[ChainProblem]
     events: int
     chains: int
+    checkpoints: CheckpointSummary
     guard_installed: bool | None
 
 
-def audit_verify_report() -> AuditReport:
-    """Walk every chain against its head."""
+def audit_verify_report(*, checkpoint_dir: Path | None = None) -> AuditReport:
+    """Verify the signed checkpoints (signature, timestamp, sequence), then walk every chain against its head and
+    its newest checkpoint; where a chain no longer matches, name the stretch that was rewritten."""
     from django.db import connection
 
+    from vanthu.core.audit_checkpoints import checkpoints_check, rewritten_ranges
     from vanthu.core.audit_guard import audit_guard_installed
 
-    walk = ChainWalk()
-    problems = list(walk.run())
+    checked = checkpoints_check(checkpoint_dir)
+    walk = ChainWalk(targets=checked.targets)
+    problems = [*checked.problems, *walk.run()]
+    problems += rewritten_ranges(walk.mismatched, checked, walk.label)
     return AuditReport(problems=problems, events=walk.events, chains=AuditChainHead.objects.count(),
-                       guard_installed=audit_guard_installed(connection))
+                       checkpoints=checked.summary, guard_installed=audit_guard_installed(connection))
 
 
-def audit_verify() -> Iterator[ChainProblem]:
+def audit_verify(*, checkpoint_dir: Path | None = None) -> Iterator[ChainProblem]:
     """Every problem in the log (see :func:`audit_verify_report`)."""
-    yield from audit_verify_report().problems
+    yield from audit_verify_report(checkpoint_dir=checkpoint_dir).problems

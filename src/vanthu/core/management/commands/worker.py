@@ -7,6 +7,7 @@ so the work itself runs in the worker like any other task and survives a crash o
 - finished task results older than a week are deleted every six hours (the scheduler itself does it);
 - the statistics: dirty agency-months every minute, the current month of every agency hourly, and the reports
   of the month that ended (made once, checked hourly);
+- a signed checkpoint of the audit chains every ``VANTHU_AUDIT_CHECKPOINT_MINUTES`` (60; 0 turns it off);
 - when a hub is configured: the receive loop every ``VANTHU_HUB_POLL_SECONDS``, the outbox retries every
   ``RETRY_TICK_SECONDS``, the directory refresh every hour.
 """
@@ -88,6 +89,9 @@ def default_jobs() -> list[Job]:
         Job("statistics of the month", STATS_MONTH_SECONDS, lambda: enqueue_once(reports, "stats_refresh_now")),
         Job("monthly reports", STATS_MONTH_SECONDS, lambda: enqueue_once(reports, "stats_monthly_reports")),
     ]
+    if settings.VANTHU_AUDIT_CHECKPOINT_MINUTES > 0:
+        jobs.append(Job("audit checkpoint", float(settings.VANTHU_AUDIT_CHECKPOINT_MINUTES) * 60,
+                        lambda: enqueue_once("vanthu.core.tasks", "audit_checkpoint")))
     from vanthu.exchange.outbox import hub_configured
 
     if hub_configured():
