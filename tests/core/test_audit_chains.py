@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from tests.builders import make_agency_kit
-from tests.core.audit_kit import attacker_delete, chain_of, chain_rows, write_events
+from tests.core.audit_kit import attacker_delete, attacker_update, chain_of, chain_rows, write_events
 from vanthu.core.audit import GENESIS, SHARED_CHAIN, _digest, audit_record, audit_verify
 from vanthu.core.models import AuditChainHead, AuditEvent
 from vanthu.organizations.models import Agency
@@ -51,11 +52,19 @@ def test_an_edit_in_one_agency_chain_is_reported_with_that_agency_and_leaves_the
     a, b = make_agency_kit().agency, make_agency_kit().agency
     write_events(a, 3)
     victim = write_events(b, 3)[1]
-    from tests.core.audit_kit import attacker_update
-
     attacker_update(victim.pk, data={"i": 99})
     problems = list(audit_verify())
     assert [(p.kind, p.event_id) for p in problems] == [("edited", victim.pk)]
+
+
+@pytest.mark.django_db
+def test_findings_are_translated_for_english_readers() -> None:
+    agency = make_agency_kit().agency
+    victim = write_events(agency, 2)[0]
+    attacker_update(victim.pk, data={"i": 7})
+    with translation.override("en"):
+        assert [p.problem for p in audit_verify()] == [
+            f"Event #{victim.pk} was edited: its content does not match its hash."]
 
 
 @pytest.mark.django_db
