@@ -95,8 +95,12 @@ class _TransactionChain:
 
 
 def _transaction_chain(wanted: int) -> int:
-    """The chain this transaction already appends to, else ``wanted``. After a savepoint rollback the memo is
-    dropped (its lock may be gone with the savepoint), so such a transaction may take a second head."""
+    """The chain this transaction already appends to, else ``wanted``.
+
+    Django has no hook for "the transaction ended", but it replaces ``run_on_commit`` with a new list at every
+    commit and rollback: the memo holds while that list and the outermost (non test-case) atomic block are the
+    ones it saw. A savepoint rollback also replaces the list, dropping the memo — the head locked inside the
+    savepoint may have been released with it — so such a transaction may take a second head."""
     connection = transaction.get_connection()
     outer = next(block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", False))
     memo: _TransactionChain | None = getattr(connection, _MEMO, None)

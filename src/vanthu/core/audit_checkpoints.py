@@ -179,13 +179,17 @@ def _previous_digest(previous: CheckpointFiles | None) -> str:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Create ``path`` (never replace it) and make it durable before returning."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+    """Create ``path`` (never replace it: ``O_EXCL``, which an append-only folder allows) and make it and its
+    directory entry durable before returning."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444), "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    directory = os.open(path.parent, os.O_RDONLY)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        os.fsync(directory)
     finally:
-        os.close(fd)
+        os.close(directory)
 
 
 def _sign(data: bytes, signer: CheckpointSigner, timestamper: TimeStamper,
