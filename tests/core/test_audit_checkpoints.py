@@ -255,6 +255,16 @@ def test_without_a_reachable_tsa_no_checkpoint_is_written(checkpoint_dir: Path, 
     assert list(checkpoint_dir.glob("*")) == []
 
 
+def test_without_a_tsa_configured_nothing_is_made_and_no_key_generated(checkpoint_dir: Path, settings: Any,
+                                                                        tmp_path: Path) -> None:
+    settings.VANTHU_TSA_URL, settings.VANTHU_DEMO_PKI_DIR = "", ""
+    signing_config_reset()
+    write_events(None, 1)
+    with pytest.raises(ApplicationError, match="VANTHU_TSA_URL"):
+        checkpoint_make()
+    assert not (tmp_path / "audit-key").exists() and not checkpoint_dir.exists()
+
+
 def test_checkpoint_and_export_commands(checkpoint_dir: Path, tmp_path: Path) -> None:
     write_events(None, 2)
     out = StringIO()

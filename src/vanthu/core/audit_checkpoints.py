@@ -116,12 +116,13 @@ class MadeCheckpoint:
 def checkpoint_make(directory: Path | None = None) -> MadeCheckpoint | None:
     """Sign and store a checkpoint of every head that moved since the previous one; None when none moved (or the
     log is empty). Two makers racing for a number: the loser signs again with the next one."""
-    directory = directory or checkpoint_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    signer = checkpoint_signer()
     from vanthu.signing.config import signing_timestamper, signing_trust_roots
 
+    # The TSA first: without one there is nothing to make, and no reason to generate a key.
     timestamper, roots = signing_timestamper(), signing_trust_roots()
+    signer = checkpoint_signer()
+    directory = directory or checkpoint_dir()
+    directory.mkdir(parents=True, exist_ok=True)
     for _attempt in range(MAKE_ATTEMPTS):
         files = _scan(directory)
         state = _replay_unchecked(files)
