@@ -45,7 +45,7 @@ demo: system-deps $(STAMP) vendor messages
 ## make demo-reset: wipe the demo database and files, then make demo.
 demo-reset:
 	rm -rf var/vanthu.sqlite3 var/vanthu.sqlite3-wal var/vanthu.sqlite3-shm var/media var/hub.sqlite3* \
-	  var/hub_demo_inbound_sent
+	  var/hub_demo_inbound_sent var/audit-checkpoints*
 	$(MAKE) demo
 
 ## make test: install what the suite needs and run all of it (SQLite unless DATABASE_URL is set).

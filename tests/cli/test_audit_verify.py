@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from tests.builders import AgencyKit, registered_document
+from tests.core.audit_kit import attacker_delete, attacker_update, chain_rows
 from vanthu.cli import main
 from vanthu.core.models import AuditEvent
 
@@ -20,40 +20,48 @@ def _verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     return code, out, err
 
 
+def _busiest_chain() -> list[AuditEvent]:
+    """The rows of the chain with the most events (the document's agency), oldest first."""
+    chains = AuditEvent.objects.values_list("chain", flat=True)
+    return chain_rows(max(set(chains), key=list(chains).count))
+
+
 def test_intact_chain_passes_with_a_count(kit: AgencyKit, capsys: pytest.CaptureFixture[str]) -> None:
     registered_document(kit)
     code, out, _err = _verify(capsys)
     assert code == 0
     assert f"Chuỗi nhật ký toàn vẹn: {AuditEvent.objects.count()} sự kiện." in out
+    assert "Chưa có điểm kiểm tra nào" in out
 
 
-def test_edited_row_is_reported(kit: AgencyKit, capsys: pytest.CaptureFixture[str]) -> None:
+def test_edited_row_is_reported_as_edited_not_as_removed_rows(kit: AgencyKit,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
     registered_document(kit)
-    victim = AuditEvent.objects.order_by("id")[3]
-    AuditEvent.objects.filter(pk=victim.pk).update(data={"name": "đã bị sửa"})
+    victim = _busiest_chain()[1]
+    attacker_update(victim.pk, data={"name": "đã bị sửa"})
     code, _out, err = _verify(capsys)
     assert code == 1
-    assert f"Sự kiện #{victim.pk}: content does not match its hash" in err
+    assert f"Sự kiện #{victim.pk} đã bị sửa: nội dung không khớp với mã băm của nó." in err
+    assert "bị xóa" not in err  # the old message blamed removed rows
     assert "Chuỗi nhật ký bị phá vỡ: 1 lỗi." in err
 
 
-def test_deleted_row_is_reported(kit: AgencyKit, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleted_row_is_reported_where_the_chain_breaks(kit: AgencyKit, capsys: pytest.CaptureFixture[str]) -> None:
     registered_document(kit)
-    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [ids[2]])
+    rows = _busiest_chain()
+    attacker_delete(rows[1].pk)
     code, _out, err = _verify(capsys)
     assert code == 1
-    assert f"Sự kiện #{ids[3]}: broken link" in err
-    assert "rows but" in err  # the chain head still counts the deleted row
+    assert f"bị đứt giữa sự kiện #{rows[0].pk} và #{rows[2].pk}: sự kiện ở giữa đã bị xóa" in err
+    assert "thiếu 1 sự kiện" in err  # the chain head still counts the deleted row
 
 
-def test_removed_tail_is_reported(kit: AgencyKit, capsys: pytest.CaptureFixture[str]) -> None:
+def test_removed_tail_is_reported_as_truncation(kit: AgencyKit, capsys: pytest.CaptureFixture[str]) -> None:
     registered_document(kit)
-    last = AuditEvent.objects.order_by("-id").first()
-    assert last is not None
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [last.pk])
+    rows = _busiest_chain()
+    attacker_delete(rows[-1].pk)
     code, _out, err = _verify(capsys)
     assert code == 1
-    assert "Chuỗi nhật ký bị phá vỡ" in err
+    assert (f"bị cắt sau sự kiện #{rows[-2].pk}: đầu chuỗi ghi sự kiện cuối là #{rows[-1].pk}, thiếu tổng cộng 1 "
+            "sự kiện.") in err
+    assert "Chuỗi nhật ký bị phá vỡ: 1 lỗi." in err

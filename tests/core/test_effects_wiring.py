@@ -55,7 +55,8 @@ def test_an_empty_slot_says_so() -> None:
 
 def test_periodic_jobs_are_the_apps_own_and_a_disabled_one_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     names = [job.name for job in periodic_jobs()]
-    assert names == ["deadline scan", "statistics", "statistics of the month", "monthly reports", "missed e-mails"]
+    assert names == ["deadline scan", "audit checkpoint", "statistics", "statistics of the month", "monthly reports",
+                     "missed e-mails"]
     monkeypatch.setattr(periodic, "_JOBS", dict(periodic._JOBS))
     periodic_register(PeriodicJob("test never", object(), lambda: 1.0, lambda: False))
     assert "test never" not in [job.name for job in periodic_jobs()]

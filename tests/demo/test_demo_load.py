@@ -8,7 +8,6 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from vanthu.core.audit import audit_verify
 from vanthu.core.models import AuditEvent, Holiday
 from vanthu.core.periods import Period
 from vanthu.demo.data import DEMO_PASSWORD
@@ -20,6 +19,7 @@ from vanthu.documents.selectors import overdue_q
 from vanthu.organizations.actor import actor_for
 from vanthu.organizations.enums import AgencyKind, RoleCode
 from vanthu.organizations.models import Agency, Membership, Role, User
+from vanthu.signing.audit.verify import audit_verify
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,6 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from vanthu.core.audit import audit_verify
 from vanthu.core.blobs import blob_read
 from vanthu.core.errors import ApplicationError
 from vanthu.core.files import DOCX, text_extract
@@ -43,6 +42,7 @@ from vanthu.documents.models import IncomingDocument
 from vanthu.documents.outgoing.enums import OutgoingState
 from vanthu.documents.outgoing.models import DeliveryKind, OutgoingDocument, RecallState
 from vanthu.organizations.models import Agency
+from vanthu.signing.audit.verify import audit_verify
 from vanthu.signing.models import SigningJob, SigningJobState
 
 pytestmark = pytest.mark.django_db

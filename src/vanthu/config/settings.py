@@ -259,6 +259,15 @@ VANTHU_EXCHANGE_CERT_PASSWORD = env_str("EXCHANGE_CERT_PASSWORD", "")
 # The account that receives packages and acts for the system (status 01, recall requests).
 VANTHU_SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "hethong")
 
+# Nhật ký hệ thống: signed, timestamped checkpoints of the audit chains, kept outside the database (ADR 0004,
+# docs/subsystems/audit.md), made by the worker every AUDIT_CHECKPOINT_MINUTES (0: never). Signed with the exchange
+# certificate when there is one, else with a key generated once into AUDIT_KEY_DIR; AUDIT_CHECKPOINT_CERTS lists
+# earlier signers' certificates (PEM) that verification still accepts after a renewal.
+VANTHU_AUDIT_CHECKPOINT_DIR = env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+VANTHU_AUDIT_CHECKPOINT_MINUTES = env_float("AUDIT_CHECKPOINT_MINUTES", 60)
+VANTHU_AUDIT_KEY_DIR = env_str("AUDIT_KEY_DIR", str(VAR_DIR / "audit-key"))
+VANTHU_AUDIT_CHECKPOINT_CERTS = env_list("AUDIT_CHECKPOINT_CERTS", [])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

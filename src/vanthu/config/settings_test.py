@@ -27,3 +27,5 @@ STORAGES = {
 AXES_ENABLED = True
 VANTHU_PKCS11_MODULES = ["/usr/lib/softhsm/libsofthsm2.so"]  # SoftHSM2 tokens in the signing tests
 INSTALLED_APPS = [*INSTALLED_APPS, "vanthu.hub"]  # noqa: F405 - the exchange hub's tables, for tests/hub
+# The flush between transactional tests empties the audit table too (core/management/commands/flush.py).
+VANTHU_AUDIT_FLUSH_ERASES_LOG = True

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from vanthu.core.formatting import VIETNAM as VIETNAM  # defined there: it loads no model
 from vanthu.core.models import Holiday, WorkingWeekend
 
+
 def month_of(moment: dt.datetime | dt.date) -> tuple[int, int]:
     """(year, month) of a moment as people in Vietnam read it; an aware datetime is converted first."""
     if isinstance(moment, dt.datetime):

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of every change (ARCHITECTURE rule 3).
 
-    ``hash`` = SHA-256 over the previous row's hash and this row's canonical content, so editing or deleting any
-    row breaks the chain from that row on; ``vanthu audit verify`` walks it.
+    ``hash`` = SHA-256 over the previous row's hash *in the same chain* and this row's canonical content, so editing
+    or deleting any row breaks its chain from that row on; ``vanthu audit verify`` walks every chain. ``chain`` says
+    which chain (see :class:`AuditChainHead`); database triggers refuse UPDATE and DELETE (``core/audit_guard.py``)
+    and signed checkpoints kept outside the database make a recomputed chain detectable (ADR 0004).
     """
 
     created_at = models.DateTimeField(db_index=True)
@@ -25,6 +27,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Not part of the hashed content: moving a row to another chain breaks the links of both chains anyway.
+    chain = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["target_type", "target_id", "id"])]
@@ -36,13 +40,21 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """Single row locked while appending, so concurrent writers serialise the chain."""
+    """The head of one chain, locked while appending so that the chain's writers form one line.
 
+    One chain per agency (``chain`` = the agency's id) plus the shared chain 0 for events without an agency (and
+    every event written before the log was partitioned): one head for the whole province made every audited write
+    wait for the previous one to commit (bench/audit_writes.py, docs/benchmarks.md). ``count`` and
+    ``last_event_id`` let verification tell removed tail rows from edited ones.
+    """
+
+    chain = models.BigIntegerField(unique=True, default=0)
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.count} @ {self.last_hash[:12]}"
+        return f"{self.chain}: {self.count} @ {self.last_hash[:12]}"
 
 
 class Blob(models.Model):

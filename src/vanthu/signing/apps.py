@@ -6,3 +6,9 @@ class SigningConfig(AppConfig):
     name = "vanthu.signing"
     label = "signing"
     verbose_name = _("Ký số")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once every app is loaded (Django's rule).
+        from vanthu.signing.hooks import register
+
+        register()

@@ -24,7 +24,6 @@ from vanthu.documents.enums import CLOSED_STATES, IncomingState, RegisterKind
 from vanthu.documents.models import IncomingDocument, Register
 from vanthu.documents.registers.book import BookKind, local_date, require_register_reader
 from vanthu.organizations.actor import Actor
-from vanthu.organizations.enums import RoleCode
 from vanthu.workflows.enums import AssignmentState, HandlerRole
 from vanthu.workflows.models import Assignment
 

@@ -2,9 +2,10 @@
 
 The scheduler thread only enqueues tasks (at most one waiting or running per task, whatever the number of workers),
 so the work itself runs in the worker like any other task and survives a crash of the process that scheduled it.
-The jobs are those the apps registered (``core.periodic``): the deadline scan (notifications), the statistics
-(reports), the receive loop, the outbox retries and the directory (exchange, when a hub is configured), and —
-the worker's own — the pruning of finished task results older than a week, every six hours.
+The jobs are those the apps registered (``core.periodic``): the signed checkpoint of the audit chains (core), the
+deadline scan (documents), the statistics (reports), the receive loop, the outbox retries and the directory
+(exchange, when a hub is configured), the e-mail safety net (notifications), and — the worker's own — the pruning
+of finished task results older than a week, every six hours.
 """
 
 from __future__ import annotations
