@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo demo-reset test test-fast lint install vendor messages system-deps bench clean
+.PHONY: demo demo-reset test lint install vendor messages system-deps bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

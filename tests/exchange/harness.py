@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from tests.processes import spawn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 VANTHU = [sys.executable, "-m", "vanthu.cli"]
@@ -94,22 +95,11 @@ class Proc:
 
     def start(self) -> Proc:
         handle = self.log.open("ab")
-        self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
-                                      start_new_session=True)
+        self.popen = spawn(self.args, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT)
         return self
 
     def stop(self, *, kill: bool = False) -> None:
-        if self.popen is None or self.popen.poll() is not None:
-            return
-        try:
-            os.killpg(self.popen.pid, signal.SIGKILL if kill else signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            self.popen.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(timeout=20)
+        stop(self.popen, kill=kill)
 
     @property
     def running(self) -> bool:
@@ -187,8 +177,8 @@ class Driver:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log = log
         self.dead = False
-        self.popen = subprocess.Popen([sys.executable, "-m", "tests.exchange.driver"], cwd=ROOT, env=env,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log.open("ab"))
+        self.popen = spawn([sys.executable, "-m", "tests.exchange.driver"], cwd=ROOT, env=env,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log.open("ab"))
 
     def call(self, op: str, **args: Any) -> Any:
         assert self.popen.stdin is not None and self.popen.stdout is not None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from tests.exchange.harness import Databases, free_port, wait_for
 from tests.hub import packages
 from tests.hub.conftest import A1, B1, C1
 from tests.hub.sdk_client import AgencyService, KnobstickService, LoopbackTransport, SdkResult
+from tests.processes import spawn, stop
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 UTC = ZoneInfo("UTC")
@@ -68,9 +68,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SdkHub]:
                      "--agency", code], env, log)
         port = free_port()
         with log.open("ab") as out:
-            process = subprocess.Popen([sys.executable, "-m", "vanthu.cli", "hub", "serve", "--port", str(port),
-                                        "--workers", "2"], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+            process = spawn([sys.executable, "-m", "vanthu.cli", "hub", "serve", "--port", str(port),
+                             "--workers", "2"], env=env, stdout=out, stderr=subprocess.STDOUT)
         running = SdkHub(port=port)
         probe = running.knobstick("SYS-A")
 
@@ -85,13 +84,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SdkHub]:
         wait_for(answers, timeout=60, what="the hub")
         yield running
     finally:
-        if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=20)
+        stop(process)
         databases.drop()
 
 

@@ -6,7 +6,6 @@ import contextlib
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 
 from tests.hub import packages
 from tests.hub.conftest import A1, B1, C1
+from tests.processes import spawn, stop
 from vanthu.hubapi.auth import signed_headers
 from vanthu.hubapi.client import HubClient, HubError, HubUnavailableError
 
@@ -67,8 +67,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
                  "--agency", code], env, log)
     port = _free_port()
     with log.open("ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "vanthu.cli", "hub", "serve", "--port", str(port)],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = spawn([sys.executable, "-m", "vanthu.cli", "hub", "serve", "--port", str(port)],
+                        env=env, stdout=out, stderr=subprocess.STDOUT)
     running = RunningHub(url=f"http://127.0.0.1:{port}", port=port, process=process, log=log)
     deadline = time.monotonic() + 60
     while True:
@@ -82,11 +82,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
     try:
         yield running
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def test_client_round_trip_through_a_real_hub(hub: RunningHub) -> None:

@@ -1,31 +1,13 @@
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-
-MINIMAL_BASE = (
-    "<!doctype html><html lang=\"vi\"><head><title>{% block title %}{% endblock %}</title></head><body>"
-    "{% include \"notifications/bell.html\" %}{% block content %}{% endblock %}</body></html>"
-)
-
-
-@pytest.fixture(autouse=True)
-def _base_layout(settings: Any, tmp_path: Path) -> None:
-    """The real ``web/base.html`` when it exists; a minimal stand-in while the layout is being written."""
-    try:
-        get_template("web/base.html")
-    except TemplateDoesNotExist:
-        (tmp_path / "web").mkdir()
-        (tmp_path / "web" / "base.html").write_text(MINIMAL_BASE)
-        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
 
 
 @dataclass
@@ -50,7 +32,11 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[Mailbox]:
-    """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
+    """A real SMTP server on loopback, and Django's SMTP backend pointed at it. Its thread logs every connection
+    to ``mail.log``, also after the test's captured streams are closed: those lines go nowhere."""
+    mail_log = logging.getLogger("mail.log")
+    propagate = mail_log.propagate
+    mail_log.propagate = False
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -64,6 +50,7 @@ def smtp_server(settings: Any) -> Iterator[Mailbox]:
         yield mailbox
     finally:
         controller.stop()
+        mail_log.propagate = propagate
 
 
 @pytest.fixture

@@ -116,10 +116,6 @@ def is_working_day(day: dt.date) -> bool:
     return WorkCalendar(day, day).is_working_day(day)
 
 
-def next_working_day(day: dt.date) -> dt.date:
-    return add_working_days(day, 1)
-
-
 def holidays_seed(*, years: list[int]) -> int:
     """Insert the default holidays of the given years that are not in the table yet."""
     created = 0

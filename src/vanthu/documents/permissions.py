@@ -86,10 +86,6 @@ def direct_action(document: IncomingDocument) -> str:
     return "redirect" if document.state in (IncomingState.ASSIGNED, IncomingState.IN_PROGRESS) else "direct"
 
 
-def can_direct(actor: Actor, document: IncomingDocument) -> Refusal:
-    return can_move(actor, document, direct_action(document))
-
-
 def is_handler(actor: Actor, assignment: Assignment) -> bool:
     """The assigned person, or a leader of the assigned unit acting for it."""
     if assignment.user_id is not None and assignment.user_id == actor.user.pk:
@@ -108,11 +104,3 @@ def can_handle(actor: Actor, document: IncomingDocument, assignment: Assignment,
     if assignment.state not in OPEN_ASSIGNMENT_STATES:
         return ApplicationError("assignment_closed", _("Phần việc này đã kết thúc."))
     return can_move(actor, document, action)
-
-
-def is_agency_clerk(actor: Actor, document: IncomingDocument) -> bool:
-    return actor.agency_id == document.agency_id and actor.has_role(RoleCode.CLERK)
-
-
-def is_agency_leader(actor: Actor, document: IncomingDocument) -> bool:
-    return actor.agency_id == document.agency_id and actor.has_role(RoleCode.LEADER)

@@ -152,11 +152,6 @@ def base64_encode(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def base64_decode(text: str, *, element: str) -> bytes:
-    """Base64 with any whitespace in it; missing ``=`` padding is tolerated."""
-    return encoded_decode(text, element=element).data
-
-
 @dataclass(frozen=True)
 class Decoded:
     """The bytes of ``ContentTransferEncoded``; ``variant`` names a form other than plain Base64 (``base64url``,

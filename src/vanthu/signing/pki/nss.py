@@ -28,8 +28,3 @@ def create_nss_db(nss_dir: Path, *, root_pem: Path, intermediate_pem: Path | Non
         subprocess.run(["certutil", "-A", "-d", db, "-n", INTERMEDIATE_NICKNAME, "-t", ",,", "-i",
                         str(intermediate_pem)], check=True, capture_output=True)
     return nss_dir
-
-
-def list_nss_db(nss_dir: Path) -> str:
-    result = subprocess.run(["certutil", "-L", "-d", f"sql:{nss_dir}"], check=True, capture_output=True, text=True)
-    return result.stdout
