@@ -38,10 +38,10 @@ class IncomingChange:
     data: Mapping[str, Any] = field(default_factory=dict)  # the audit payload (a reason, the handlers…)
     created: bool = False
     files_added: bool = False
+    changed: frozenset[str] = field(init=False)  # the names of the fields that changed
 
-    @property
-    def changed(self) -> frozenset[str]:
-        return frozenset(self.previous)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "changed", frozenset(self.previous))
 
 
 @dataclass(frozen=True)
