@@ -64,8 +64,8 @@ def main() -> None:
             if not apps.get_model(app_label, model).objects.exists():
                 __import__(module_name, fromlist=["seed"]).seed(apps, None)
         from django.test import Client
-
         from tests.builders import arrived_document, make_agency_kit
+
         from vanthu.documents import permissions
 
         kit = make_agency_kit()
