@@ -1,4 +1,5 @@
-"""The builder emits exactly the skeleton of STANDARDS.md (b)/(c), and refuses what must never be sent."""
+"""The builder emits exactly docs/standards/edxml.md#skeleton, docs/standards/status-codes.md#status-package, and
+refuses what must never be sent."""
 
 from __future__ import annotations
 

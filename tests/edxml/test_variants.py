@@ -1,6 +1,6 @@
-"""Receiving what partners really send (STANDARDS.md (b)): every variant is read, kept and flagged.
+"""Receiving what partners really send (docs/standards/edxml.md): every variant is read, kept and flagged.
 
-The fixtures are written from the STANDARDS.md description of real samples, the .NET SDK example and the
+The fixtures are written from docs/standards/edxml.md, the .NET SDK example and the
 legacy provincial schema; nothing is downloaded.
 """
 

@@ -1,5 +1,5 @@
 """End to end through real processes on loopback: one hub and two Vanthu deployments, A and B, each with its own
-database, web server and task worker (STANDARDS.md (d); issue "Inter-agency exchange").
+database, web server and task worker (docs/standards/hub-api.md; issue "Inter-agency exchange").
 
 A issues documents to B's agency through the hub; B's worker polls the hub and creates the copy waiting for
 acceptance; B's people act through B's REST API; the statuses travel back and A's delivery shows them.

@@ -1,4 +1,4 @@
-"""HMAC-SHA256 over the literal sign-header (STANDARDS.md (d), "Our hub")."""
+"""HMAC-SHA256 over the literal sign-header (docs/standards/hub-api.md#hub-side)."""
 
 from __future__ import annotations
 

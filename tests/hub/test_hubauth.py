@@ -1,4 +1,4 @@
-"""The signed-header scheme shared by the hub and its client (STANDARDS.md (d), "Authentication")."""
+"""The signed-header scheme shared by the hub and its client (docs/standards/hub-api.md#authentication)."""
 
 from __future__ import annotations
 

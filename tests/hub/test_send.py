@@ -1,4 +1,5 @@
-"""sendEdoc: validation before acceptance, routing, one transaction, duplicates (STANDARDS.md (d), open points)."""
+"""sendEdoc: validation before acceptance, routing, one transaction, duplicates
+(docs/standards/hub-api.md#open-points)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""QCVN 102 agency codes: the examples of STANDARDS.md (a), table-driven."""
+"""QCVN 102 agency codes: the examples of docs/standards/agency-codes.md, table-driven."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Negative permission tests for every administration screen (ARCHITECTURE: testing strategy)."""
+"""Negative permission tests for every administration screen (docs/architecture.md)."""
 
 from __future__ import annotations
 

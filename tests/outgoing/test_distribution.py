@@ -312,7 +312,8 @@ def test_a_failing_recipient_leaves_nothing_half_done(kit: AgencyKit, other_kit:
 
 
 def test_a_press_office_gets_its_copy_in_the_guest_inbox(kit: AgencyKit, sealed_pdf: bytes) -> None:
-    """Press offices are agencies of this deployment with guest accounts (DOMAIN.md §5), not exchange partners."""
+    """Press offices are agencies of this deployment with guest accounts (docs/domain/multi-agency.md), not exchange
+    partners."""
     press = agency_create(actor=None, name="Báo Thử nghiệm", abbreviation="BTN", kind=AgencyKind.PRESS,
                           organ_id="BTN.001")
     document = sealed_document(kit, sealed_pdf)

@@ -1,4 +1,4 @@
-"""Each figure of DOMAIN.md §7 on a hand-built month, the expected values worked out here.
+"""Each figure of docs/domain/statistics.md on a hand-built month, the expected values worked out here.
 
 The documents go through the real services; their timestamps are then moved to the planned moments (the services
 stamp "now") and the month is computed from scratch, as ``vanthu stats rebuild`` does.

@@ -241,7 +241,7 @@ VANTHU_PKCS11_MODULES = env_list("PKCS11_MODULES", [])
 # still applies on top).
 VANTHU_SIGNING_PIN_ATTEMPTS = env_int("SIGNING_PIN_ATTEMPTS", 5)
 VANTHU_SIGNING_PIN_LOCK_MINUTES = env_int("SIGNING_PIN_LOCK_MINUTES", 15)
-# Liên thông văn bản (exchange hub, STANDARDS.md (d)): this deployment is one hub system sending for all its
+# Liên thông văn bản (exchange hub, docs/standards/hub-api.md): this deployment is one hub system sending for all its
 # agencies. Empty VANTHU_HUB_URL: not connected (issuing to an agency of another deployment is refused).
 VANTHU_HUB_URL = env_str("HUB_URL", "")
 VANTHU_HUB_SYSTEM_ID = env_str("HUB_SYSTEM_ID", "")

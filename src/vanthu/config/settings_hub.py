@@ -62,7 +62,7 @@ USE_TZ = True
 # The hub reads bodies itself with its own limit (VANTHU_HUB_MAX_PACKAGE_BYTES); Django's cap must not cut in first.
 DATA_UPLOAD_MAX_MEMORY_SIZE = None
 
-# STANDARDS.md (d), "Open points and our choices".
+# docs/standards/hub-api.md#open-points.
 VANTHU_HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_BYTES", 50 * 1024 * 1024)
 VANTHU_HUB_MAX_DELIVERY_ATTEMPTS = env_int("HUB_MAX_DELIVERY_ATTEMPTS", 5)
 VANTHU_HUB_PROCESSING_HIDE_SECONDS = env_int("HUB_PROCESSING_HIDE_SECONDS", 600)

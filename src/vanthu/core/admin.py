@@ -1,7 +1,7 @@
 """Django admin for system administrators: titles, the read-only audit log, the work calendar.
 
 Edits through the admin bypass the services, so ``AuditedAdmin`` writes the audit event itself, in the admin's
-own transaction, to keep the audit trail complete (ARCHITECTURE rule 3).
+own transaction, to keep the audit trail complete (docs/architecture.md, house rule 3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Typed parsing of ``VANTHU_*`` environment variables (ARCHITECTURE rule 8: secrets only from the environment)."""
+"""Typed parsing of ``VANTHU_*`` environment variables (docs/architecture.md, house rule 8: secrets only from the
+environment)."""
 
 from __future__ import annotations
 

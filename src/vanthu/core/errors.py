@@ -1,4 +1,4 @@
-"""One error contract (ARCHITECTURE rule 7): code, Vietnamese message, extra data."""
+"""One error contract (docs/architecture.md, house rule 7): code, Vietnamese message, extra data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Serif fonts with Vietnamese glyphs for generated PDFs (ARCHITECTURE rule 10).
+"""Serif fonts with Vietnamese glyphs for generated PDFs (docs/architecture.md, house rule 10).
 
 Liberation Serif (metric-compatible with Times New Roman, the ND30 typeface) is preferred. Debian's
 ``fonts-liberation`` 1.07 however has no precomposed Vietnamese letters (ở, ệ, ữ…), so every candidate is checked

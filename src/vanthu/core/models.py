@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained record of every change (ARCHITECTURE rule 3).
+    """Append-only, hash-chained record of every change (docs/architecture.md, house rule 3).
 
     ``hash`` = SHA-256 over the previous row's hash *in the same chain* and this row's canonical content, so editing
     or deleting any row breaks its chain from that row on; ``vanthu audit verify`` walks every chain. ``chain`` says

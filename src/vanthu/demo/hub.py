@@ -32,7 +32,7 @@ from vanthu.organizations.models import Agency
 DEMO_SYSTEM = "tinh-demo"
 NATIONAL_SYSTEM = "truc-quoc-gia-demo"
 DEMO_HUB_PORT = 8700
-# Central agencies on the "national platform" (QĐ 20/2020 level-1 codes, STANDARDS.md (a)).
+# Central agencies on the "national platform" (QĐ 20/2020 level-1 codes, docs/standards/agency-codes.md).
 NATIONAL_AGENCIES = (
     ("000.00.00.G22", "Văn phòng Chính phủ"),
     ("000.00.00.G09", "Bộ Nội vụ"),

@@ -14,7 +14,7 @@ class IncomingState(models.TextChoices):
     RECALLED = "RECALLED", _("Đã thu hồi")
 
 
-# States in which a document no longer counts as open work (DOMAIN.md §3: "overdue is derived").
+# States in which a document no longer counts as open work (docs/domain/incoming.md#deadlines-and-overdue).
 CLOSED_STATES = (IncomingState.COMPLETED, IncomingState.RETURNED, IncomingState.RECALLED)
 
 

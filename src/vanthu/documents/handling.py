@@ -1,4 +1,4 @@
-"""Direction, assignment and processing of incoming documents (ND30 Điều 24; DOMAIN.md §3)."""
+"""Direction, assignment and processing of incoming documents (ND30 Điều 24; docs/domain/incoming.md)."""
 
 from __future__ import annotations
 

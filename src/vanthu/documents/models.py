@@ -68,7 +68,7 @@ class RegisterCounter(models.Model):
 
 
 class IncomingDocument(models.Model):
-    """Văn bản đến. Field names follow ND30 Phụ lục VI / edXML (STANDARDS.md)."""
+    """Văn bản đến. Field names follow docs/standards/nd30.md#input-fields, docs/standards/edxml.md#messageheader."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incoming_documents")
     state = models.CharField(max_length=20, choices=IncomingState.choices, db_index=True)

@@ -1,8 +1,8 @@
-"""The recipient's side of a recall (ND30 Điều 18, Phụ lục VI; DOMAIN.md §3).
+"""The recipient's side of a recall (ND30 Điều 18, Phụ lục VI; docs/domain/incoming.md).
 
 The sender's request freezes the copy (RECALL_PENDING, whatever open state it was in). The recipient's clerk then
 agrees — status 15, the copy becomes a tombstone: content and metadata purged; the DocumentId, the sender, the dates
-and the audit log kept (STANDARDS.md (e) "Recall") — or refuses with a reason — status 16, the copy goes back to
+and the audit log kept (docs/standards/nd30.md#recall) — or refuses with a reason — status 16, the copy goes back to
 the state it was in. Both statuses reach the sender through ``transition_apply``'s status report.
 """
 

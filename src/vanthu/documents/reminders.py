@@ -1,4 +1,4 @@
-"""Đôn đốc: deadline reminders for open assignments (DOMAIN.md §1 "theo dõi, đôn đốc").
+"""Đôn đốc: deadline reminders for open assignments (docs/domain/incoming.md#reminders).
 
 An open assignment (PENDING or IN_PROGRESS) whose due date is at most ``VANTHU_REMIND_DAYS_BEFORE`` working days
 away reminds its handler (DEADLINE_NEAR); once the due date has passed it notifies the handler and the leader
@@ -92,7 +92,7 @@ def _due_assignments(horizon: dt.date, after_id: int, limit: int) -> list[Assign
         Assignment.objects.filter(
             pk__gt=after_id, state__in=OPEN_ASSIGNMENT_STATES, due_date__isnull=False, due_date__lte=horizon,
         )
-        # A document being recalled is frozen (DOMAIN.md §3): nobody should be chased to handle it.
+        # A document being recalled is frozen (docs/domain/incoming.md): nobody should be chased to handle it.
         .exclude(incoming__state__in=[*CLOSED_STATES, IncomingState.RECALL_PENDING])
         .select_related("incoming", "direction", "unit", "user")
         .order_by("pk")[:limit]

@@ -1,4 +1,4 @@
-"""Reads of incoming documents, always through the viewer's visibility (ARCHITECTURE rule 2)."""
+"""Reads of incoming documents, always through the viewer's visibility (docs/architecture.md, house rule 2)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from vanthu.workflows.models import Assignment
 
 
 def overdue_q(today: dt.date) -> Q:
-    """Derived, never stored (DOMAIN.md §3): a deadline before today and the document still open."""
+    """Derived, never stored (docs/domain/incoming.md): a deadline before today and the document still open."""
     return Q(due_date__lt=today) & ~Q(state__in=CLOSED_STATES)
 
 

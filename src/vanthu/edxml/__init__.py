@@ -1,4 +1,4 @@
-"""edXML packages of QCVN 102:2016 (STANDARDS.md (b) document packages, (c) status packages).
+"""edXML packages of QCVN 102:2016 (docs/standards/edxml.md, docs/standards/status-codes.md).
 
 A pure library: build a package from frozen dataclasses, parse a received one through a hardened parser,
 sign and verify XML-DSig. No database, no settings; callers pass the signer and the limits.

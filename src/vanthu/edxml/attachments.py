@@ -1,4 +1,4 @@
-"""Attachment encoding: Base64 of a one-entry zip on send; raw or zipped Base64 on receive (STANDARDS (b)).
+"""Attachment encoding: Base64 of a one-entry zip on send; raw or zipped Base64 on receive (docs/standards/edxml.md).
 
 The VNPT library most receivers use zips, and apparently unzips, every file, so every file is sent as one
 entry under its original name with the UTF-8 flag set. Zipping leaves PAdES signatures inside PDFs intact.

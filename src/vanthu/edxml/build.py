@@ -1,4 +1,4 @@
-"""Building packages: exactly one form, the skeleton of STANDARDS.md (b) and (c).
+"""Building packages: exactly one form, docs/standards/edxml.md#skeleton, docs/standards/status-codes.md#status-package.
 
 Namespace ``http://www.mic.gov.vn/TBT/QCVN_102_2016``; elements in the order of the MessageHeader table;
 ``Bussiness`` spelt as the real packages spell it; dates ``yyyy/MM/dd`` and timestamps

@@ -1,4 +1,4 @@
-"""XML-DSig of edXML packages (STANDARDS (b)): a W3C enveloped signature in ``edXMLHeader``.
+"""XML-DSig of edXML packages (docs/standards/edxml.md): a W3C enveloped signature in ``edXMLHeader``.
 
 ``Reference URI=""`` covers the whole file, attachments included; transforms ``enveloped-signature`` then
 exclusive c14n; ``KeyInfo/X509Data{X509SubjectName, X509Certificate}``. We sign with RSA-SHA256; RSA-SHA1 only

@@ -1,4 +1,4 @@
-"""The data an edXML package carries, as frozen dataclasses (STANDARDS.md (b) and (c)).
+"""The data an edXML package carries, as frozen dataclasses (docs/standards/edxml.md, docs/standards/status-codes.md).
 
 Field order follows the ``MessageHeader`` table, so the dataclasses read like the package. Strings are stored
 trimmed; datetimes are timezone-aware (Vietnam time once parsed); ``None`` means "absent" for optional values.

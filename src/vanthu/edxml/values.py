@@ -1,4 +1,5 @@
-"""Value formats of QCVN 102:2016 (STANDARDS.md (a), (b), (c)): dates, timestamps, integers, codes.
+"""Value formats of QCVN 102:2016 (docs/standards/agency-codes.md, docs/standards/edxml.md#value-formats,
+docs/standards/status-codes.md): dates, timestamps, integers, codes.
 
 Emit one form, accept every form seen in the wild. The parsers here raise ``ValueError``; the package reader
 turns it into a typed error naming the element.
@@ -72,7 +73,7 @@ STATUS_LABELS = {
     "15": _("Đồng ý thu hồi, cập nhật"),
     "16": _("Từ chối thu hồi, cập nhật"),
 }
-# A reason is required with these codes (STANDARDS (c)).
+# A reason is required with these codes (docs/standards/status-codes.md).
 STATUS_CODES_NEEDING_DESCRIPTION = frozenset({"02", "16"})
 
 

@@ -1,4 +1,5 @@
-"""What a received package does (DOMAIN.md §3, STANDARDS.md (c), (d) step 5–6), inside the receive transaction.
+"""What a received package does (docs/domain/incoming.md, docs/standards/status-codes.md,
+docs/standards/hub-api.md#receive-loop), inside the receive transaction.
 
 - Document package, BussinessDocType 0 (new) or 3 (replace): one ``IncomingDocument`` in ARRIVED per agency of ours
   among the recipients, with the sender's fields, the files and our own signature report; status 01 goes back.

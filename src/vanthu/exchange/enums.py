@@ -1,4 +1,5 @@
-"""Codes of the exchange connector (STANDARDS.md (b)–(d))."""
+"""Codes of the exchange connector (docs/standards/edxml.md, docs/standards/status-codes.md,
+docs/standards/hub-api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Our records ↔ edXML (STANDARDS.md (b), (c); ND30 Phụ lục VI field names).
+"""Our records ↔ edXML (docs/standards/edxml.md, docs/standards/status-codes.md; ND30 Phụ lục VI field names).
 
 Outgoing → package: ``document_package_for`` (what a recipient of another deployment receives).
 Package → incoming: ``incoming_input_for`` (the copy that waits for acceptance), with the document type matched by
@@ -28,7 +28,7 @@ from vanthu.exchange.warnings import StoredWarning, receiver_warning
 from vanthu.organizations.actor import Actor
 from vanthu.organizations.models import Agency
 
-STEERING, NOT_STEERING = 2, 1  # SteeringType as emitted (STANDARDS.md (b), UNSURE: drive nothing from it)
+STEERING, NOT_STEERING = 2, 1  # SteeringType as emitted (docs/standards/edxml.md#steeringtype: drive nothing from it)
 OTHER_TYPE_CODE = "KHAC"
 UNKNOWN_CODE = "—"  # ký hiệu of a received document whose package gives none: the clerk fills it in
 
@@ -114,7 +114,7 @@ def status_response_for(incoming: IncomingDocument) -> edxml.ResponseFor:
 
 
 def document_type_for(info: edxml.DocumentTypeInfo) -> DocumentType:
-    """TypeName first (case and diacritics ignored), then (Type, TypeDetail), else "Khác" (STANDARDS.md (b))."""
+    """TypeName first (case and diacritics ignored), then (Type, TypeDetail), else "Khác" (docs/standards/edxml.md)."""
     types = list(DocumentType.objects.filter(is_active=True))
     wanted = normalise_text(info.type_name or "")
     if wanted:

@@ -1,10 +1,11 @@
-"""The outbox (ARCHITECTURE rule 6): a package is written in the transaction that decides to send it, and a
+"""The outbox (docs/architecture.md, house rule 6): a package is written in the transaction that decides to send it,
+and a
 worker delivers it to the hub afterwards (``sending``). Nothing can be lost between the two: if the transaction
 rolls back there is no package; if the worker or the hub is down the package waits, and is retried.
 
 Document packages carry one issue (or recall, or replacement) of an outgoing document to every EXTERNAL
 recipient at once (one package, several ``To``); status packages report a move of a copy we received from the
-hub back to its sender (STANDARDS.md (c)).
+hub back to its sender (docs/standards/status-codes.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The receive loop (STANDARDS.md (d) "Receive loop"): poll the hub, store, apply, acknowledge.
+"""The receive loop (docs/standards/hub-api.md#receive-loop): poll the hub, store, apply, acknowledge.
 
 For each package the hub lists for us:
 

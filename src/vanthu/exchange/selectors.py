@@ -65,7 +65,7 @@ def exchange_package_get_for_user(*, actor: Actor, package_id: int) -> ExchangeP
 
 @dataclass(frozen=True)
 class MonitorCounters:
-    """The exchange widgets of DOMAIN.md §4: per EXTERNAL delivery of the agency's documents."""
+    """The exchange widgets of docs/domain/outgoing.md: per EXTERNAL delivery of the agency's documents."""
 
     not_sent: int
     sent: int

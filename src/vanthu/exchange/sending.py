@@ -1,4 +1,4 @@
-"""Delivering the outbox to the hub, with retries and exponential backoff (STANDARDS.md (d) "Sending").
+"""Delivering the outbox to the hub, with retries and exponential backoff (docs/standards/hub-api.md#sending).
 
 Claim, send, record — three steps, so no transaction is open while the hub is called:
 
@@ -42,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 300
 MAX_BACKOFF = dt.timedelta(hours=1)
-# Hub refusals that sending again cannot fix (STANDARDS.md (d) error codes): sender not ours, malformed, too large.
+# Hub refusals that sending again cannot fix (docs/standards/hub-api.md#error-codes): sender not ours, malformed, too
+# large.
 PERMANENT_HUB_ERRORS = frozenset({"3", "5", "7"})
 
 

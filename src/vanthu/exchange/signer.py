@@ -1,4 +1,4 @@
-"""The deployment's exchange certificate, which signs every package we send (XML-DSig, STANDARDS.md (b)).
+"""The deployment's exchange certificate, which signs every package we send (XML-DSig, docs/standards/edxml.md).
 
 ``VANTHU_EXCHANGE_CERT_FILE`` (PKCS#12) unlocked with ``VANTHU_EXCHANGE_CERT_PASSWORD``, with the algorithm of
 ``VANTHU_EDXML_DSIG_ALGORITHM`` (rsa-sha256, rsa-sha1 for partners that need it, or none). No file: packages go

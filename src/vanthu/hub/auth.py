@@ -1,4 +1,4 @@
-"""Authenticating a hub call: the system's HMAC over the literal sign-header (STANDARDS.md (d), "Our hub")."""
+"""Authenticating a hub call: the system's HMAC over the literal sign-header (docs/standards/hub-api.md#hub-side)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The hub's own status values (STANDARDS.md (d), open point 11) and the two message types."""
+"""The hub's own status values (docs/standards/hub-api.md#open-points) and the two message types."""
 
 from __future__ import annotations
 

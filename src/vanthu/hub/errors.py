@@ -1,5 +1,5 @@
 """The hub's refusals. They keep the national hub's envelope (``ErrorCode``/``ErrorDesc``), not our API's shape;
-the numeric codes are our own (STANDARDS.md (d)) because the official ones are unknown."""
+the numeric codes are our own (docs/standards/hub-api.md) because the official ones are unknown."""
 
 from __future__ import annotations
 

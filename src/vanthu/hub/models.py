@@ -37,7 +37,8 @@ class HubAgency(models.Model):
     """An agency in the hub's directory, hosted by one connected system (the only system that may send as it).
 
     ``code`` is kept as received (trimmed); ``code_key`` is its upper-case form, which routing and ownership compare,
-    since codes are compared case-insensitively (STANDARDS.md (a)). ``version`` grows on every change so that
+    since codes are compared case-insensitively (docs/standards/agency-codes.md). ``version`` grows on every change so
+    that
     ``getSynchronizeUnit`` callers can tell what moved.
     """
 

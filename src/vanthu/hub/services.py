@@ -25,7 +25,7 @@ from vanthu.hub.models import ConnectedSystem, HubAgency
 from vanthu.hub.selectors import RecipientCopy, recipient_copy
 from vanthu.hub.validation import AcceptedPackage, code_key
 
-# STANDARDS.md (a): partners' codes are accepted leniently (max 50 characters).
+# docs/standards/agency-codes.md: partners' codes are accepted leniently (max 50 characters).
 LENIENT_CODE = re.compile(r"^[0-9A-Za-z]{1,10}(?:\.[0-9A-Za-z]{1,10}){1,5}$")
 
 

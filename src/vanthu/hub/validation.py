@@ -1,4 +1,4 @@
-"""Checks a package passes before the hub accepts it, and who it goes to (STANDARDS.md (d), open points 1, 8, 10).
+"""Checks a package passes before the hub accepts it, and who it goes to (docs/standards/hub-api.md#open-points).
 
 All of it runs before any transaction opens: the body is hashed once here and parsed by the edXML library's
 hardened ``package_routing`` (no DTD, no entities, size and depth limits); a package with a ``Signature`` element
@@ -41,7 +41,8 @@ class AcceptedPackage:
 
 
 def code_key(code: str) -> str:
-    """Agency codes compare case-insensitively (STANDARDS.md (a)); they are stored as received, trimmed."""
+    """Agency codes compare case-insensitively (docs/standards/agency-codes.md); they are stored as received,
+    trimmed."""
     return code.strip().upper()
 
 
@@ -129,7 +130,7 @@ def _signature_suspected(body: bytes) -> bool:
 
 def _check_package_signature(body: bytes, max_bytes: int) -> tuple[str, ...]:
     """A package that carries an XML-DSig signature must match it (it was changed on the way otherwise); a package
-    without one is accepted, as the national hub does (STANDARDS.md (b)). A ``Signature`` element outside the
+    without one is accepted, as the national hub does (docs/standards/edxml.md). A ``Signature`` element outside the
     XML-DSig namespace cannot be verified: accepted, with a warning for the sender."""
     if not _signature_suspected(body):
         return ()

@@ -1,4 +1,4 @@
-"""The hub's operations (STANDARDS.md (d)), one short function each, behind one authenticating dispatcher.
+"""The hub's operations (docs/standards/hub-api.md), one short function each, behind one authenticating dispatcher.
 
 Every answer is the national hub's JSON envelope (``status``/``ErrorCode``/``ErrorDesc`` plus the operation's
 data), refusals included; only ``downloadEdoc`` answers a success with the raw package. A ``sendEdoc`` answer

@@ -1,4 +1,4 @@
-"""The exchange hub's signed-header scheme (STANDARDS.md (d)), one implementation for the hub and its client.
+"""The exchange hub's signed-header scheme (docs/standards/hub-api.md), one implementation for the hub and its client.
 
 Every input of a hub call travels as a header ``XroadVnpt-<name>``; the JSON map of those headers
 (``XroadVnpt-sign-header``) is signed with HMAC-SHA256 under the system's shared secret

@@ -2,7 +2,8 @@
 
 Standard library HTTP only, one kept-alive connection per client and thread. Every call is signed with
 ``hubauth`` exactly as the official SDK signs it, with a fresh timestamp. Success is ``ErrorCode == "0"`` whatever
-``status`` says (STANDARDS.md (d)); a refusal raises ``HubError`` carrying the hub's ``ErrorCode``/``ErrorDesc``,
+``status`` says (docs/standards/hub-api.md); a refusal raises ``HubError`` carrying the hub's
+``ErrorCode``/``ErrorDesc``,
 and a hub that cannot be reached, times out or answers 5xx raises ``HubUnavailableError`` (worth retrying).
 """
 

@@ -1,4 +1,5 @@
-"""Reads of notifications. A notification belongs to one user; nobody else ever reads it (ARCHITECTURE rule 2)."""
+"""Reads of notifications. A notification belongs to one user; nobody else ever reads it (docs/architecture.md, house
+rule 2)."""
 
 from __future__ import annotations
 

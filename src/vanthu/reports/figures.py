@@ -1,6 +1,7 @@
 """Figures from the rollups over a period of whole months: sums up the agency tree and by level, and the rates.
 
-Rates are computed from summed counts, never by averaging rates (DOMAIN.md §7): 100 × numerator / denominator,
+Rates are computed from summed counts, never by averaging rates (docs/domain/statistics.md): 100 × numerator /
+denominator,
 rounded half-up to 2 decimals, ``None`` (shown "—") when the denominator is 0. Snapshot figures (open at the end,
 overdue at the end) of a period of several months are those of its last month; every other count is summed.
 """
@@ -73,7 +74,8 @@ class Figures:
 
     @property
     def completed_on_time_rate(self) -> Decimal | None:
-        """The alternative cohort (DOMAIN.md §7): of the documents completed in the period with a deadline."""
+        """The alternative cohort (docs/domain/statistics.md): of the documents completed in the period with a
+        deadline."""
         return rate(self.counts["completed_on_time"], self.counts["completed_due"])
 
     @property

@@ -1,4 +1,5 @@
-"""The definitions of every statistic (DOMAIN.md §7), as filters on the documents — ONE definition used both to
+"""The definitions of every statistic (docs/domain/statistics.md), as filters on the documents — ONE definition used
+both to
 compute the rollups (``reports.rollup``) and to list the documents behind a number (the dashboard's drill-down).
 
 A period is [start, end) in Asia/Ho_Chi_Minh (``core.periods.Period``); a month ends at 00:00 on the 1st of the

@@ -1,4 +1,4 @@
-"""Monthly statistics (DOMAIN.md §7): one row of counts per agency and month, and per unit of it.
+"""Monthly statistics (docs/domain/statistics.md): one row of counts per agency and month, and per unit of it.
 
 Rows are rollups: ``reports.rollup`` recomputes an (agency, month) from the documents whenever something that
 counts changes (the change marks it dirty in its own transaction), and ``vanthu stats rebuild`` recomputes them all.

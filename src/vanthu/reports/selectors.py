@@ -1,6 +1,7 @@
 """Who sees which statistics, and the dashboard's data.
 
-Scope (DOMAIN.md §2): a system administrator sees the whole deployment; a statistics viewer (``STATS_VIEWER``) and a
+Scope (docs/domain/roles.md): a system administrator sees the whole deployment; a statistics viewer (``STATS_VIEWER``)
+and a
 leader see the subtree of their acting agency (a leader of UBND tỉnh: the province); a unit leader sees their unit.
 Counts only: the documents behind a number are listed only to someone who may read them (``documents_behind``
 intersects the metric with the actor's own document visibility), so a statistics viewer never sees content.

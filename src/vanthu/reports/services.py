@@ -52,7 +52,8 @@ def report_threshold_set(*, actor: Actor, threshold: str | Decimal) -> ReportSet
 
 @transaction.atomic
 def stats_month_close(*, actor: Actor, year: int, month: int) -> StatMonthClosing:
-    """Freeze a month's figures (DOMAIN.md §7): recompute it one last time, then no more. Statistics viewers and
+    """Freeze a month's figures (docs/domain/statistics.md): recompute it one last time, then no more. Statistics
+    viewers and
     system administrators only."""
     if not (actor.is_sysadmin or actor.has_role(RoleCode.STATS_VIEWER)):
         raise PermissionDeniedError("forbidden", _("Chỉ người được giao xem thống kê mới chốt được số liệu."))

@@ -1,1 +1,1 @@
-"""Outgoing documents (văn bản đi): drafting, review, numbering and the outgoing register (DOMAIN.md §4)."""
+"""Outgoing documents (văn bản đi): drafting, review, numbering and the outgoing register (docs/domain/outgoing.md)."""

@@ -58,7 +58,7 @@ def _aware(moment: dt.datetime | None) -> dt.datetime:
     if moment is None:
         return timezone.now()
     if timezone.is_naive(moment):
-        # edXML timestamps carry no zone: they are Vietnam time (STANDARDS.md, conventions).
+        # edXML timestamps carry no zone: they are Vietnam time (docs/standards/README.md#conventions).
         return timezone.make_aware(moment, dt.timezone(dt.timedelta(hours=7)))
     return moment
 

@@ -1,4 +1,4 @@
-"""Issue and distribution of outgoing documents (ND30 Điều 16–17; DOMAIN.md §4 "Deliveries").
+"""Issue and distribution of outgoing documents (ND30 Điều 16–17; docs/domain/outgoing.md#deliveries).
 
 ``outgoing_issue`` moves a sealed (electronic) or numbered (paper) document to ISSUED and creates one
 ``OutgoingDelivery`` per recipient:
@@ -71,7 +71,7 @@ class _Package:
 
 
 def exchange_document_id(document: OutgoingDocument) -> str:
-    """The edXML DocumentId: ``<issuer OrganId>,<yyyy/MM/dd>,<số>/<ký hiệu>`` (STANDARDS.md (b))."""
+    """The edXML DocumentId: ``<issuer OrganId>,<yyyy/MM/dd>,<số>/<ký hiệu>`` (docs/standards/edxml.md)."""
     organ_id = document.agency.organ_id or f"vanthu-{document.agency_id}"
     issued = document.issued_date.strftime("%Y/%m/%d") if document.issued_date else ""
     return f"{organ_id},{issued},{document.reference}"
@@ -159,7 +159,8 @@ def _recipients(
     if len(agencies) != len(ids):
         raise ApplicationError("invalid_recipient", _("Cơ quan nhận không hợp lệ."))
     # Press offices and other organisations without an e-office (kind EXTERNAL/PRESS) are agencies of this
-    # deployment with guest accounts: they get their copy in the web inbox like any other agency (DOMAIN.md §5).
+    # deployment with guest accounts: they get their copy in the web inbox like any other agency
+    # (docs/domain/multi-agency.md).
     outside: list[tuple[ExternalRecipient, Agency | None]] = []
     for item in external:
         if not item.organ_id.strip():

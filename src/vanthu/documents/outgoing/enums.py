@@ -1,4 +1,4 @@
-"""Choices of the outgoing-document life cycle (DOMAIN.md §4)."""
+"""Choices of the outgoing-document life cycle (docs/domain/outgoing.md)."""
 
 from django.db import models
 from django.utils.translation import gettext
@@ -53,7 +53,8 @@ class TemplateKind(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    """QCVN 102 status codes a recipient reports back (STANDARDS.md (c)); 13 is the sender's recall request."""
+    """QCVN 102 status codes a recipient reports back (docs/standards/status-codes.md); 13 is the sender's recall
+    request."""
 
     ARRIVED = "01", _("Đã đến")
     RETURNED = "02", _("Bị trả lại")
@@ -68,7 +69,7 @@ class DeliveryStatus(models.TextChoices):
 
 # Once one of these is reported, later events are kept in the history but no longer change the status shown.
 class TransportState(models.TextChoices):
-    """Where the package of an EXTERNAL delivery is (DOMAIN.md §4: QUEUED → SENT or FAILED, "Gửi lỗi")."""
+    """Where the package of an EXTERNAL delivery is (docs/domain/outgoing.md#deliveries)."""
 
     NONE = "", _("—")
     QUEUED = "QUEUED", _("Chưa gửi")

@@ -1,4 +1,5 @@
-"""Recall and replacement of an issued document: the sender's side (ND30 Điều 18; STANDARDS.md (c), (e)).
+"""Recall and replacement of an issued document: the sender's side (ND30 Điều 18;
+docs/standards/status-codes.md#recall, docs/standards/nd30.md#recall).
 
 Recall: the issuing agency's clerk or leader withdraws the document. It is frozen (RECALLED: no further change),
 every recipient agency gets status 13 and its copy is frozen too (RECALL_PENDING) until that agency's clerk agrees

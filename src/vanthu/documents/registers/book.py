@@ -122,7 +122,7 @@ def local_date(value: dt.date | dt.datetime | None) -> dt.date | None:
 
 
 def require_register_reader(actor: Actor) -> int:
-    """Registers are printed by the clerk and read by the leaders of the agency (DOMAIN.md §2): their agency."""
+    """Registers are printed by the clerk and read by the leaders of the agency (docs/domain/roles.md): their agency."""
     if actor.agency_id is None or not actor.has_role(RoleCode.CLERK, RoleCode.LEADER):
         raise PermissionDeniedError("forbidden", _("Chỉ văn thư và lãnh đạo cơ quan được xem sổ văn bản."))
     return actor.agency_id

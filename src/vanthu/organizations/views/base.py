@@ -1,7 +1,7 @@
 """Access rules shared by the administration screens, and the permission-checked reads they use.
 
 Every read is scoped to the acting membership's agency, so an id from another agency gives 404, never 403: an
-agency administrator learns nothing about other agencies (ARCHITECTURE rule 2).
+agency administrator learns nothing about other agencies (docs/architecture.md, house rule 2).
 """
 
 from __future__ import annotations

@@ -212,5 +212,6 @@ def reports_table(*, heading: Sequence[str], files: Sequence[tuple[str, Validati
 
 
 def report_as_pdf(report: ValidationReport, *, file_name: str = "", file_sha256: str = "") -> bytes:
-    """The report as an A4 PDF with an embedded serif font that carries Vietnamese glyphs (ARCHITECTURE rule 10)."""
+    """The report as an A4 PDF with an embedded serif font that carries Vietnamese glyphs (docs/architecture.md, house
+    rule 10)."""
     return table_pdf(report_table(report, file_name=file_name, file_sha256=file_sha256))
