@@ -20,8 +20,10 @@ from vanthu.core.errors import ApplicationError
 from vanthu.core.management.commands.worker import default_jobs
 from vanthu.core.models import AuditEvent
 from vanthu.signing.audit import checkpoints as audit_checkpoints
-from vanthu.signing.audit.checkpoints import checkpoint_make, checkpoints_check, checkpoints_export
+from vanthu.signing.audit.checking import checkpoints_check
+from vanthu.signing.audit.checkpoints import checkpoint_make
 from vanthu.signing.audit.signer import checkpoint_signer
+from vanthu.signing.audit.store import canonical_json, checkpoints_export, head_json
 from vanthu.signing.audit.verify import audit_verify
 from vanthu.signing.config import signing_config_reset, signing_timestamper, signing_trust_roots
 from vanthu.signing.pki.testing import TestPki
@@ -200,9 +202,9 @@ def test_a_checkpoint_backdated_with_the_real_key_is_caught_by_its_timestamp(che
     heads = audit_checkpoints._current_heads()
     claimed = timezone.now() - dt.timedelta(hours=3)
     payload = {"format": audit_checkpoints.FORMAT, "number": 1, "previous": "", "made_at": claimed.isoformat(),
-               "site": "http://127.0.0.1:8000", "heads": [audit_checkpoints._head_json(h) for h in heads],
+               "site": "http://127.0.0.1:8000", "heads": [head_json(h) for h in heads],
                "chains": len(heads), "events": sum(h.count for h in heads)}
-    data = audit_checkpoints._canonical(payload)
+    data = canonical_json(payload)
     signature, _stamped = audit_checkpoints._sign(data, checkpoint_signer(), signing_timestamper(),
                                                   signing_trust_roots())
     checkpoint_dir.mkdir()

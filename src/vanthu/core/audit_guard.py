@@ -3,7 +3,7 @@
 The hash chain makes a rewrite detectable; these triggers make the everyday ways of rewriting fail outright: an
 ORM ``update()``/``delete()`` by mistake, a hand-written ``UPDATE`` in a database console. They are not the last
 line against someone who controls the database — a table owner can disable a trigger, and SQLite has no privileges
-at all — which is why checkpoints are signed and kept outside the database (``core/audit_checkpoints.py``), and why
+at all — which is why checkpoints are signed and kept outside the database (``signing/audit/``), and why
 a province should run the application as a PostgreSQL role that has no UPDATE, DELETE or TRUNCATE on the table
 (docs/subsystems/audit.md). The head rows (``core_auditchainhead``) stay writable: every append moves one.
 

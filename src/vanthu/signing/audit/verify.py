@@ -12,7 +12,7 @@ from vanthu.core.audit import ChainLabels, ChainProblem, ChainWalk
 from vanthu.core.audit_guard import audit_guard_installed
 from vanthu.core.models import AuditChainHead
 from vanthu.organizations.models import Agency
-from vanthu.signing.audit.checkpoints import CheckpointSummary, checkpoints_check, rewritten_ranges
+from vanthu.signing.audit.checking import CheckpointSummary, checkpoints_check, rewritten_ranges
 
 
 @dataclass

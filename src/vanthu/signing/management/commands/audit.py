@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from vanthu.core.audit_guard import audit_guard_install
 from vanthu.core.errors import ApplicationError
-from vanthu.signing.audit.checkpoints import checkpoint_dir, checkpoint_make, checkpoints_export
+from vanthu.signing.audit.checkpoints import checkpoint_make
+from vanthu.signing.audit.store import checkpoint_dir, checkpoints_export
 from vanthu.signing.audit.verify import AuditReport, audit_verify_report
 
 
